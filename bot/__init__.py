@@ -1,0 +1,1 @@
+"""pydojo: a Discord bot that teaches Python by practice."""

@@ -1,0 +1,139 @@
+"""The ``pydojo`` command: every capability of the product, reachable from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from runner import Runner, RunResult, RunStatus, Status, Verdict
+
+from .settings import get_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    return int(args.handler(args) or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pydojo", description=__doc__)
+    commands = parser.add_subparsers(title="commands")
+
+    sandbox = commands.add_parser("sandbox", help="the Docker sandbox image")
+    sandbox_commands = sandbox.add_subparsers(title="sandbox commands")
+    build = sandbox_commands.add_parser("build", help="build the sandbox image (idempotent)")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="skip the Dockerfile; debootstrap a root filesystem and import it",
+    )
+    build.add_argument("--force", action="store_true", help="rebuild even if the image exists")
+    build.add_argument("--tag", help="image tag (default: the configured sandbox image)")
+    build.set_defaults(handler=cmd_sandbox_build)
+
+    run = commands.add_parser("run", help="execute a program in the sandbox, like an eval")
+    run.add_argument("file", type=Path)
+    run.add_argument("--stdin", type=Path, help="file fed to the program's standard input")
+    run.add_argument("--json", action="store_true", help="print one JSON object")
+    run.set_defaults(handler=cmd_run)
+
+    judge = commands.add_parser("judge", help="judge a solution against a problem file")
+    judge.add_argument("file", type=Path)
+    judge.add_argument("--problem", type=Path, required=True, help="a problem .toml file")
+    judge.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    judge.set_defaults(handler=cmd_judge)
+    return parser
+
+
+def read_source(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SystemExit(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SystemExit(f"{path}: {exc.strerror}") from None
+
+
+def cmd_sandbox_build(args: argparse.Namespace) -> int:
+    from runner.image import ImageBuildError, build_image
+
+    tag = args.tag or get_settings().sandbox_image
+    try:
+        build_image(tag, offline=args.offline, force=args.force)
+    except ImageBuildError as exc:
+        print(f"sandbox build failed: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _with_runner(work):  # type: ignore[no-untyped-def]
+    config = get_settings().runner_config()
+    # One submission from a shell: no pool to warm, nothing to wait for.
+    config = type(config)(**{**config.__dict__, "pool_size": 0})
+    async with Runner(config) as runner:
+        return await work(runner)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    source = read_source(args.file)
+    stdin = read_source(args.stdin) if args.stdin else ""
+    result: RunResult = asyncio.run(_with_runner(lambda r: r.run(source, stdin)))
+    if args.json:
+        print(result.model_dump_json())
+    else:
+        sys.stdout.write(result.stdout)
+        sys.stderr.write(result.stderr)
+        tail = f"[{result.status.value}] exit {result.exit_code}, {result.duration_ms} ms"
+        print(f"{tail}{' — ' + result.message if result.message else ''}", file=sys.stderr)
+    if result.status is RunStatus.SANDBOX_ERROR:
+        return 3
+    return 0 if result.status is RunStatus.OK else 1
+
+
+def cmd_judge(args: argparse.Namespace) -> int:
+    from curriculum import CurriculumError, load_problem
+
+    source = read_source(args.file)
+    try:
+        problem = load_problem(args.problem)
+    except CurriculumError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    verdict: Verdict = asyncio.run(_with_runner(lambda r: r.judge(source, problem.judge_spec())))
+    if args.json:
+        print(verdict.model_dump_json())
+    else:
+        print(format_verdict(verdict))
+    if verdict.status is Status.SANDBOX_ERROR:
+        return 3
+    return 0 if verdict.accepted else 1
+
+
+def format_verdict(verdict: Verdict) -> str:
+    lines = [verdict.summary]
+    failed = verdict.failed
+    if failed is not None and not failed.hidden and failed.input is not None:
+        lines += [f"  input:    {failed.input}", f"  expected: {failed.expected}"]
+        if failed.got is not None:
+            lines.append(f"  got:      {failed.got}")
+    if verdict.error is not None and verdict.status is not Status.WRONG_ANSWER:
+        lines += ["", verdict.error.traceback]
+    if verdict.python_version:
+        lines.append(f"(Python {verdict.python_version})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""Messages about the user's code: syntax errors found on the host, trimmed tracebacks."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from .verdict import ErrorDetail
+
+FILENAME = "main.py"  # the name the user's code runs under, in tracebacks too
+MAX_FRAMES = 8
+
+
+def syntax_error(source: str) -> ErrorDetail | None:
+    """Compile on the host, before any container is spent. None if the code compiles."""
+    try:
+        compile(source, FILENAME, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        text = "".join(traceback.format_exception_only(type(exc), exc)).rstrip()
+        return ErrorDetail(
+            type=type(exc).__name__,
+            message=exc.msg or "invalid syntax",
+            traceback=text,
+            line=exc.lineno,
+        )
+    except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
+        return ErrorDetail(
+            type="SyntaxError",
+            message=str(exc) or type(exc).__name__,
+            traceback=f"SyntaxError: {exc}",
+            line=None,
+        )
+    return None
+
+
+def runtime_error(report: dict[str, Any], source: str) -> ErrorDetail:
+    """An exception reported by the harness, keeping only frames in the user's own file.
+
+    The report is untrusted, so every field is checked before use.
+    """
+    lines = source.splitlines()
+    frames = [
+        f
+        for f in report.get("frames", [])
+        if isinstance(f, list) and len(f) == 4 and f[0] == FILENAME and isinstance(f[1], int)
+    ]
+    shown = _collapse(frames)
+    parts = ["Traceback (most recent call last):"] if frames else []
+    for entry in shown:
+        if isinstance(entry, str):
+            parts.append(entry)
+            continue
+        _, lineno, name, _ = entry
+        parts.append(f'  File "{FILENAME}", line {lineno}, in {str(name)[:80]}')
+        if 1 <= lineno <= len(lines):
+            parts.append("    " + lines[lineno - 1].strip()[:200])
+    exc_only = str(report.get("exc_only") or report.get("type") or "Exception").rstrip()
+    parts.append(exc_only[-1500:])
+    return ErrorDetail(
+        type=str(report.get("type", "Exception"))[:100],
+        message=str(report.get("message", ""))[:1500],
+        traceback="\n".join(parts),
+        line=frames[-1][1] if frames else None,
+    )
+
+
+def _collapse(frames: list[list[Any]]) -> list[Any]:
+    """Fold long recursion into a note, keeping the first and last few frames."""
+    if len(frames) <= MAX_FRAMES:
+        return frames
+    head, tail = frames[:3], frames[-(MAX_FRAMES - 3) :]
+    return [*head, f"  [... {len(frames) - len(head) - len(tail)} more frames ...]", *tail]

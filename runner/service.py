@@ -1,0 +1,318 @@
+"""The async face of the runner: ``await runner.judge(source, spec)`` and ``runner.run(...)``.
+
+Docker calls happen in worker threads; a semaphore bounds how many submissions run at once
+(the rest queue); a warm pool hides container creation; every container is destroyed after its
+one use, also when the awaiting task is cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from .diagnostics import syntax_error
+from .engine import Engine, Prepared, RawRun, SandboxUnavailable
+from .judging import build_verdict, summarise
+from .limits import SandboxLimits
+from .pool import WarmPool
+from .protocol import VALUE_CHARS, EventReader, judge_payload, new_nonce, run_payload
+from .spec import JudgeSpec
+from .verdict import ErrorDetail, RunResult, RunStatus, Status, Verdict
+
+log = logging.getLogger(__name__)
+
+DEFAULT_IMAGE = "pydojo-sandbox:1"
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    image: str = DEFAULT_IMAGE
+    limits: SandboxLimits = field(default_factory=SandboxLimits)
+    pool_size: int = 2  # pre-started containers; 0 disables the pool
+    max_concurrency: int = 4  # submissions executing at once; more wait in a queue
+    docker_url: str | None = None  # None: DOCKER_HOST or the local socket
+
+
+class _Job:
+    """One submission's container work, run in a worker thread, cancellable from the loop."""
+
+    def __init__(
+        self,
+        runner: Runner,
+        payload: bytes,
+        reader: EventReader,
+        limits: SandboxLimits,
+        byte_cap: int,
+        judge: bool,
+        pooled: Prepared | None,
+    ) -> None:
+        self.runner, self.payload, self.reader = runner, payload, reader
+        self.limits, self.byte_cap, self.judge = limits, byte_cap, judge
+        self.prepared = pooled
+        self.cancelled = False
+        self._lock = threading.Lock()
+
+    def __call__(self) -> RawRun:
+        engine = self.runner.engine
+        try:
+            with self._lock:
+                if self.cancelled:
+                    raise asyncio.CancelledError
+                prepared = self.prepared
+            if prepared is None:
+                prepared = engine.prepare()
+                with self._lock:
+                    self.prepared = prepared
+                    if self.cancelled:
+                        raise asyncio.CancelledError
+            return engine.execute(
+                prepared, self.payload, self.reader, self.limits, self.byte_cap, self.judge
+            )
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        with self._lock:
+            prepared, self.prepared = self.prepared, None
+        if prepared is not None:
+            self.runner.dispose(prepared)
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+        self.release()  # killing the container ends the worker's read at once
+
+
+class Runner:
+    def __init__(self, config: RunnerConfig | None = None) -> None:
+        self.config = config or RunnerConfig()
+        self.limits = self.config.limits
+        self.engine = Engine(
+            self.config.image,
+            self.limits,
+            self.config.docker_url,
+            max_connections=2 * self.config.max_concurrency + 8,
+        )
+        self.python_version: str | None = None
+        workers = max(1, self.config.max_concurrency)
+        self._jobs = ThreadPoolExecutor(workers, thread_name_prefix="sandbox-job")
+        self._background = ThreadPoolExecutor(4, thread_name_prefix="sandbox-bg")
+        self._slots = asyncio.Semaphore(workers)
+        self._pool = WarmPool(self.engine, self.config.pool_size, self._background, self.dispose)
+        self._disposals: set[Future[None]] = set()
+        self._disposals_lock = threading.Lock()
+        self._owners: Counter[str] = Counter()
+        self._waiting = 0
+        self._started = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the engine and image, reap containers of dead processes, fill the pool.
+
+        Never raises for an unavailable engine: submissions then get ``sandbox_error`` and the
+        runner recovers by itself once the engine is back.
+        """
+        if self._started:
+            return
+        self._started = True
+        try:
+            self.python_version = await asyncio.to_thread(self.engine.check)
+            reaped = await asyncio.to_thread(self.engine.reap)
+            if reaped:
+                log.info("removed %d sandbox containers left by earlier processes", reaped)
+        except SandboxUnavailable as exc:
+            log.warning("sandbox unavailable at start: %s", exc)
+        self._pool.start()
+
+    async def close(self) -> None:
+        await self._pool.close()
+        self._jobs.shutdown(wait=True)
+        with self._disposals_lock:
+            pending = list(self._disposals)
+        for future in pending:
+            await asyncio.wrap_future(future)
+        self._background.shutdown(wait=True)
+        self.engine.close()
+
+    async def __aenter__(self) -> Runner:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    def dispose(self, prepared: Prepared) -> None:
+        """Destroy a used container in the background (thread-safe)."""
+        prepared.close_stream()
+        future = self._background.submit(self.engine.destroy, prepared.container)
+        with self._disposals_lock:
+            self._disposals.add(future)
+        future.add_done_callback(self._forget_disposal)
+
+    def _forget_disposal(self, future: Future[None]) -> None:
+        with self._disposals_lock:
+            self._disposals.discard(future)
+
+    # -- what callers can see ------------------------------------------------------------------
+
+    def is_busy(self, owner: str) -> bool:
+        """True while ``owner`` (e.g. a user id) has a submission queued or running."""
+        return self._owners[owner] > 0
+
+    @property
+    def queue_depth(self) -> int:
+        return self._waiting
+
+    @property
+    def pool_ready(self) -> int:
+        return self._pool.ready
+
+    # -- the two operations --------------------------------------------------------------------
+
+    async def judge(self, source: str, spec: JudgeSpec, *, owner: str | None = None) -> Verdict:
+        limits = self.limits.for_problem(spec.test_seconds)
+        problem = syntax_error(source)
+        if problem is not None:
+            return self._verdict_without_run(Status.SYNTAX_ERROR, spec, problem, limits)
+        nonce = new_nonce()
+        payload = judge_payload(source, spec, limits, nonce)
+        byte_cap = 6 * (limits.output_bytes + len(spec.tests) * VALUE_CHARS) + 65536
+        try:
+            raw = await self._execute(payload, EventReader(nonce), limits, byte_cap, True, owner)
+        except SandboxUnavailable as exc:
+            detail = ErrorDetail(type="SandboxError", message=str(exc), traceback=str(exc))
+            return self._verdict_without_run(Status.SANDBOX_ERROR, spec, detail, limits)
+        if raw.reader is not None and raw.reader.garbled and not raw.finished:
+            log.info("garbled harness output (user code wrote to the protocol stream)")
+        return build_verdict(spec, source, raw, limits, self.python_version)
+
+    async def run(self, source: str, stdin: str = "", *, owner: str | None = None) -> RunResult:
+        limits = self.limits
+        nonce = new_nonce()
+        payload = run_payload(source, stdin, limits, nonce)
+        reader = EventReader(nonce)
+        try:
+            raw = await self._execute(
+                payload, reader, limits, limits.output_bytes + 256, False, owner
+            )
+        except SandboxUnavailable as exc:
+            return RunResult(
+                status=RunStatus.SANDBOX_ERROR,
+                exit_code=None,
+                stdout="",
+                stderr="",
+                truncated=False,
+                duration_ms=0,
+                message=str(exc),
+            )
+        stdout = reader.strip_hello(bytes(raw.stdout)).decode("utf-8", "replace")
+        stderr = bytes(raw.stderr).decode("utf-8", "replace")
+        status, message = RunStatus.OK, ""
+        if raw.flooded:
+            status = RunStatus.OUTPUT_LIMIT
+            message = f"output stopped after {limits.output_bytes // 1024} KiB"
+        elif raw.timed_out:
+            status = RunStatus.TIMEOUT
+            message = f"took longer than {limits.wall_seconds:g} s and was stopped"
+        elif raw.oom:
+            status = RunStatus.MEMORY
+            message = f"used more than {limits.memory_mib} MiB and was stopped"
+        elif raw.exit_code != 0:
+            status = RunStatus.ERROR
+            message = f"exited with status {raw.exit_code}"
+        return RunResult(
+            status=status,
+            exit_code=raw.exit_code,
+            stdout=stdout,
+            stderr=stderr,
+            truncated=raw.flooded,
+            duration_ms=round(raw.duration * 1000),
+            message=message,
+        )
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _verdict_without_run(
+        self, status: Status, spec: JudgeSpec, error: ErrorDetail, limits: SandboxLimits
+    ) -> Verdict:
+        verdict = Verdict(
+            status=status,
+            summary="",
+            passed=0,
+            total=len(spec.tests),
+            tests=[],
+            error=error,
+            duration_ms=0,
+            python_version=self.python_version,
+        )
+        verdict.summary = summarise(verdict, limits)
+        return verdict
+
+    async def _execute(
+        self,
+        payload: bytes,
+        reader: EventReader,
+        limits: SandboxLimits,
+        byte_cap: int,
+        judge: bool,
+        owner: str | None,
+    ) -> RawRun:
+        if not self._started:
+            await self.start()
+        if owner is not None:
+            self._owners[owner] += 1
+        try:
+            self._waiting += 1
+            try:
+                await self._slots.acquire()
+            finally:
+                self._waiting -= 1
+            try:
+                pooled = self._pool.take()
+                try:
+                    return await self._attempt(payload, reader, limits, byte_cap, judge, pooled)
+                except SandboxUnavailable:
+                    if pooled is None:
+                        raise
+                    # The pooled container may have died with an engine restart: drop the pool
+                    # and try once with a fresh container before blaming the engine.
+                    self._pool.flush()
+                    reader.reset()
+                    return await self._attempt(payload, reader, limits, byte_cap, judge, None)
+            finally:
+                self._slots.release()
+        finally:
+            if owner is not None:
+                self._owners[owner] -= 1
+                if self._owners[owner] <= 0:
+                    del self._owners[owner]
+
+    async def _attempt(
+        self,
+        payload: bytes,
+        reader: EventReader,
+        limits: SandboxLimits,
+        byte_cap: int,
+        judge: bool,
+        pooled: Prepared | None,
+    ) -> RawRun:
+        job = _Job(self, payload, reader, limits, byte_cap, judge, pooled)
+        loop = asyncio.get_running_loop()
+        try:
+            raw = await loop.run_in_executor(self._jobs, job)
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
+        if self.python_version is None:
+            self.python_version = self._python_from(reader)
+        return raw
+
+    @staticmethod
+    def _python_from(reader: EventReader) -> str | None:
+        hello = next((e for e in reader.events if e.get("t") == "hello"), None)
+        return str(hello.get("python")) if hello else None
