@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 
 LABEL = "pydojo.sandbox"  # every sandbox container carries it; `docker ps -a --filter label=...`
 OWNER_LABEL = "pydojo.owner"  # "<host>:<pid>" of the process that made it, for reaping
+INSTANCE_LABEL = "pydojo.instance"  # which Engine object made it
 STDOUT, STDERR = 1, 2
 TEST_SLACK_SECONDS = 0.5  # the harness times tests itself; the host kills only past this slack
 
@@ -90,6 +92,7 @@ class Engine:
         self.image = image
         self.limits = limits
         self.owner = owner_tag()
+        self.instance = uuid.uuid4().hex[:12]
         self._client_options = {"timeout": api_timeout, "max_pool_size": max_connections}
         self._docker_url = docker_url
         self._client_instance: docker.DockerClient | None = None
@@ -167,7 +170,7 @@ class Engine:
             "environment": {"LANG": "C.UTF-8", "HOME": "/tmp"},  # nothing from the host
             "hostname": "sandbox",
             "log_config": LogConfig(type="none"),
-            "labels": {LABEL: "1", OWNER_LABEL: self.owner},
+            "labels": {LABEL: "1", OWNER_LABEL: self.owner, INSTANCE_LABEL: self.instance},
         }
 
     def prepare(self) -> Prepared:
@@ -220,7 +223,10 @@ class Engine:
         return removed
 
     def list_ids(self) -> list[str]:
-        return [c.id for c in self._client.containers.list(all=True, filters={"label": LABEL})]
+        """Containers this engine object made that still exist."""
+        found = self._client.containers.list(
+            all=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"})
+        return [c.id for c in found]
 
     # -- one execution -------------------------------------------------------------------------
 

@@ -210,8 +210,10 @@ class Runner:
                 duration_ms=0,
                 message=str(exc),
             )
-        stdout = reader.strip_hello(bytes(raw.stdout)).decode("utf-8", "replace")
-        stderr = bytes(raw.stderr).decode("utf-8", "replace")
+        out_bytes = reader.strip_hello(bytes(raw.stdout))[: limits.output_bytes]
+        err_bytes = bytes(raw.stderr)[: max(0, limits.output_bytes - len(out_bytes))]
+        stdout = out_bytes.decode("utf-8", "replace")
+        stderr = err_bytes.decode("utf-8", "replace")
         status, message = RunStatus.OK, ""
         if raw.flooded:
             status = RunStatus.OUTPUT_LIMIT

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterator
 
+import docker
 import pytest
+
+from runner import DEFAULT_IMAGE
+from runner.engine import LABEL
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -19,3 +24,28 @@ def require(problem: str | None, what: str) -> None:
         pytest.fail(message, pytrace=False)
     warnings.warn(f"SKIPPING: {message}", stacklevel=2)
     pytest.skip(f"SKIPPED — {message}")
+
+
+def sandbox_problem() -> str | None:
+    try:
+        client = docker.from_env(timeout=10)
+        client.ping()
+        client.images.get(DEFAULT_IMAGE)
+    except docker.errors.ImageNotFound:
+        return f"image {DEFAULT_IMAGE} missing (run `pydojo sandbox build`)"
+    except Exception as exc:
+        return f"Docker engine not reachable ({type(exc).__name__}: {exc})"
+    return None
+
+
+def labelled_containers() -> list[str]:
+    client = docker.from_env(timeout=10)
+    return [c.id for c in client.containers.list(all=True, filters={"label": LABEL})]
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[None]:
+    """The engine and image are there; after the whole session no sandbox container is left."""
+    require(sandbox_problem(), "Docker sandbox")
+    yield
+    assert labelled_containers() == [], "sandbox containers leaked"

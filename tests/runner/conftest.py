@@ -1,38 +1,10 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
-import docker
 import pytest
 
-from runner import DEFAULT_IMAGE, JudgeSpec, Kind, Runner, RunnerConfig, TestCase
-from runner.engine import LABEL
-from tests.conftest import require
-
-
-def sandbox_problem() -> str | None:
-    try:
-        client = docker.from_env(timeout=10)
-        client.ping()
-        client.images.get(DEFAULT_IMAGE)
-    except docker.errors.ImageNotFound:
-        return f"image {DEFAULT_IMAGE} missing (run `pydojo sandbox build`)"
-    except Exception as exc:
-        return f"Docker engine not reachable ({type(exc).__name__}: {exc})"
-    return None
-
-
-def labelled_containers() -> list[str]:
-    client = docker.from_env(timeout=10)
-    return [c.id for c in client.containers.list(all=True, filters={"label": LABEL})]
-
-
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[None]:
-    """The engine and image are there; after the whole session no sandbox container is left."""
-    require(sandbox_problem(), "Docker sandbox")
-    yield
-    assert labelled_containers() == [], "sandbox containers leaked"
+from runner import JudgeSpec, Kind, Runner, RunnerConfig, TestCase
 
 
 @pytest.fixture(scope="session")

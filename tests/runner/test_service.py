@@ -1,0 +1,119 @@
+"""The async runner: concurrency, queueing, pooling, cancellation and infrastructure failures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import time
+
+import docker
+import pytest
+
+from runner import Runner, RunnerConfig, RunStatus, Status
+from runner.engine import LABEL, OWNER_LABEL
+
+from .conftest import ADD
+
+pytestmark = pytest.mark.docker
+
+SOLUTIONS = {
+    "def add(a, b):\n    return a + b\n": Status.ACCEPTED,
+    "def add(a, b):\n    return a - b\n": Status.WRONG_ANSWER,
+    "def add(a, b):\n    return a / 0\n": Status.RUNTIME_ERROR,
+    "def add(a, b)\n    return a\n": Status.SYNTAX_ERROR,
+}
+
+
+async def test_fifty_concurrent_submissions_are_all_judged_correctly(runner: Runner) -> None:
+    cases = [list(SOLUTIONS)[i % len(SOLUTIONS)] for i in range(50)]
+    verdicts = await asyncio.gather(*(runner.judge(src, ADD, owner=f"u{i % 7}")
+                                      for i, src in enumerate(cases)))
+    assert [v.status for v in verdicts] == [SOLUTIONS[src] for src in cases]
+    assert runner.queue_depth == 0 and not runner.is_busy("u0")
+
+
+async def test_owner_is_busy_while_its_submission_runs(runner: Runner) -> None:
+    task = asyncio.create_task(runner.run("import time\ntime.sleep(0.5)\n", owner="alice"))
+    await asyncio.sleep(0.1)
+    assert runner.is_busy("alice") and not runner.is_busy("bob")
+    assert (await task).status is RunStatus.OK
+    assert not runner.is_busy("alice")
+
+
+async def test_cancelling_a_running_submission_leaves_no_container(sandbox: None) -> None:
+    async with Runner(RunnerConfig(pool_size=1, max_concurrency=2)) as own:
+        task = asyncio.create_task(own.run("import time\ntime.sleep(30)\n"))
+        await asyncio.sleep(0.8)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # a queued one can be cancelled too
+        waiting = [asyncio.create_task(own.run("import time\ntime.sleep(30)\n")) for _ in range(3)]
+        await asyncio.sleep(0.5)
+        for t in waiting:
+            t.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
+        assert own.queue_depth == 0
+        after = await own.judge("def add(a, b):\n    return a + b\n", ADD)
+        assert after.status is Status.ACCEPTED
+    assert _containers_of(own) == []
+
+
+async def test_without_a_pool_every_submission_still_works(sandbox: None) -> None:
+    async with Runner(RunnerConfig(pool_size=0, max_concurrency=2)) as cold:
+        verdict = await cold.judge("def add(a, b):\n    return a + b\n", ADD)
+        assert verdict.status is Status.ACCEPTED and cold.pool_ready == 0
+    assert _containers_of(cold) == []
+
+
+async def test_dead_pooled_containers_are_replaced_transparently(sandbox: None) -> None:
+    async with Runner(RunnerConfig(pool_size=2, max_concurrency=2)) as own:
+        for _ in range(50):
+            if own.pool_ready == 2:
+                break
+            await asyncio.sleep(0.1)
+        client = docker.from_env()
+        for container_id in own.engine.list_ids():
+            client.containers.get(container_id).kill()  # as an engine restart would
+        verdict = await own.judge("def add(a, b):\n    return a + b\n", ADD)
+        assert verdict.status is Status.ACCEPTED
+    assert _containers_of(own) == []
+
+
+async def test_engine_down_is_a_prompt_sandbox_error() -> None:
+    config = RunnerConfig(docker_url="unix:///tmp/pydojo-no-such-engine.sock", pool_size=1)
+    started = time.monotonic()
+    async with Runner(config) as broken:
+        verdict = await broken.judge("def add(a, b):\n    return a + b\n", ADD)
+        result = await broken.run("print(1)\n")
+    assert time.monotonic() - started < 5
+    assert verdict.status is Status.SANDBOX_ERROR and not verdict.status.blames_user
+    assert verdict.error and "engine is not reachable" in verdict.error.message
+    assert result.status is RunStatus.SANDBOX_ERROR and "engine" in result.message
+
+
+async def test_missing_image_is_a_sandbox_error_with_the_remedy(sandbox: None) -> None:
+    async with Runner(RunnerConfig(image="pydojo-sandbox:does-not-exist", pool_size=0)) as r:
+        verdict = await r.judge("def add(a, b):\n    return a + b\n", ADD)
+    assert verdict.status is Status.SANDBOX_ERROR
+    assert verdict.error and "pydojo sandbox build" in verdict.error.message
+
+
+async def test_start_reaps_containers_of_dead_processes(sandbox: None) -> None:
+    client = docker.from_env()
+    orphan = client.containers.create(
+        "pydojo-sandbox:1", ["true"],
+        labels={LABEL: "1", OWNER_LABEL: f"{socket.gethostname()}:999999999"})
+    try:
+        async with Runner(RunnerConfig(pool_size=0)) as fresh:
+            assert fresh.python_version
+        with pytest.raises(docker.errors.NotFound):
+            client.containers.get(orphan.id)
+    finally:
+        with contextlib.suppress(docker.errors.NotFound):
+            orphan.remove(force=True)
+
+
+def _containers_of(runner: Runner) -> list[str]:
+    return runner.engine.list_ids()
