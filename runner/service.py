@@ -100,9 +100,10 @@ class Runner:
         self.python_version: str | None = None
         workers = max(1, self.config.max_concurrency)
         self._jobs = ThreadPoolExecutor(workers, thread_name_prefix="sandbox-job")
-        self._background = ThreadPoolExecutor(4, thread_name_prefix="sandbox-bg")
+        self._background = ThreadPoolExecutor(workers + 2, thread_name_prefix="sandbox-bg")
         self._slots = asyncio.Semaphore(workers)
-        self._pool = WarmPool(self.engine, self.config.pool_size, self._background, self.dispose)
+        self._pool = WarmPool(self.engine, self.config.pool_size, self._background, self.dispose,
+                              parallel=workers)
         self._disposals: set[Future[None]] = set()
         self._disposals_lock = threading.Lock()
         self._owners: Counter[str] = Counter()
