@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from curriculum import CurriculumError, Difficulty, default_curriculum, load_problem
 from runner import Runner, RunResult, RunStatus, Status, Verdict
 
 from .settings import get_settings
@@ -54,6 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
     judge.add_argument("--problem", type=Path, required=True, help="a problem .toml file")
     judge.add_argument("--json", action="store_true", help="print the verdict as JSON")
     judge.set_defaults(handler=cmd_judge)
+
+    course = commands.add_parser("curriculum", help="the problems: check, list, show")
+    course_commands = course.add_subparsers(title="curriculum commands")
+    check = course_commands.add_parser("check", help="prove every problem in the sandbox")
+    check.add_argument("--module", help="only this module")
+    check.add_argument("--problem", action="append", help="only this problem id (repeatable)")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--concurrency", type=int, default=2, help="submissions at once")
+    check.set_defaults(handler=cmd_curriculum_check)
+    listing = course_commands.add_parser("list", help="list problems")
+    listing.add_argument("--module")
+    listing.add_argument("--difficulty", choices=[d.value for d in Difficulty])
+    listing.set_defaults(handler=cmd_curriculum_list)
+    show = course_commands.add_parser("show", help="show one problem as a learner sees it")
+    show.add_argument("id")
+    show.add_argument("--seed", type=int, default=0, help="template variant (0: as written)")
+    show.add_argument("--solution", action="store_true", help="include the reference solution")
+    show.set_defaults(handler=cmd_curriculum_show)
     return parser
 
 
@@ -78,12 +99,20 @@ def cmd_sandbox_build(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _with_runner(work):  # type: ignore[no-untyped-def]
+async def _with_runner(work, **overrides):  # type: ignore[no-untyped-def]
     config = get_settings().runner_config()
     # One submission from a shell: no pool to warm, nothing to wait for.
-    config = type(config)(**{**config.__dict__, "pool_size": 0})
+    config = dataclasses.replace(config, **{"pool_size": 0, **overrides})
     async with Runner(config) as runner:
         return await work(runner)
+
+
+def load_course():  # type: ignore[no-untyped-def]
+    try:
+        return default_curriculum()
+    except CurriculumError as exc:
+        print(f"the curriculum has broken files:\n{exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -103,8 +132,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_judge(args: argparse.Namespace) -> int:
-    from curriculum import CurriculumError, load_problem
-
     source = read_source(args.file)
     try:
         problem = load_problem(args.problem)
@@ -133,6 +160,62 @@ def format_verdict(verdict: Verdict) -> str:
     if verdict.python_version:
         lines.append(f"(Python {verdict.python_version})")
     return "\n".join(lines)
+
+
+def cmd_curriculum_check(args: argparse.Namespace) -> int:
+    from curriculum.check import check_curriculum
+
+    course = load_course()
+    chosen = None
+    if args.module or args.problem:
+        chosen = [p for p in course.problems.values()
+                  if (not args.module or p.module == args.module)
+                  and (not args.problem or p.id in args.problem)]
+        if not chosen:
+            print("no problem matches", file=sys.stderr)
+            return 2
+    work = lambda runner: check_curriculum(course, runner, chosen)  # noqa: E731
+    report = asyncio.run(_with_runner(work, pool_size=args.concurrency,
+                                      max_concurrency=args.concurrency))
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.render())
+    return 0 if report.ok else 1
+
+
+def cmd_curriculum_list(args: argparse.Namespace) -> int:
+    course = load_course()
+    level = Difficulty(args.difficulty) if args.difficulty else None
+    for problem in course.select(args.module, None, level):
+        template = " (template)" if problem.is_template else ""
+        print(f"{problem.id:<36} {problem.difficulty.value:<12} {course.path_of(problem)}"
+              f"{template}")
+    return 0
+
+
+def cmd_curriculum_show(args: argparse.Namespace) -> int:
+    from curriculum.variants import draft, materialise
+
+    course = load_course()
+    problem = course.get(args.id)
+    if problem is None:
+        print(f"no problem with id {args.id!r}", file=sys.stderr)
+        return 2
+    variant, missing = draft(problem, args.seed)
+    if missing:  # expected values come from the reference solution, run in the sandbox
+        variant = asyncio.run(_with_runner(lambda r: materialise(problem, args.seed, r)))
+    print(f"{variant.title}  [{problem.difficulty.value}]  {course.path_of(problem)}")
+    if variant.params:
+        print(f"parameters: {variant.params}")
+    print(f"\n{variant.statement}\n\nStarter:\n{variant.starter}")
+    for number, test in enumerate(variant.spec.tests, 1):
+        if not test.hidden:
+            shown = test.args or test.calls or test.stdin
+            print(f"Example {number}: {shown} -> {test.expected}")
+    print(f"({sum(t.hidden for t in variant.spec.tests)} hidden tests)")
+    for number, hint in enumerate(variant.hints, 1):
+        print(f"Hint {number}: {hint}")
+    if args.solution:
+        print(f"\nSolution:\n{variant.solution}\n{problem.explanation}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,6 +1,22 @@
-"""The course: problem files, their schema, loading and selection."""
+"""The course: problem files, their schema, loading, variants and selection."""
 
-from .loader import CurriculumError, load_problem
-from .schema import Difficulty, Problem
+from .loader import Curriculum, CurriculumError, default_curriculum, load_curriculum, load_problem
+from .schema import Difficulty, Module, Problem
+from .selection import pick_problem, similarity
+from .variants import Variant, VariantCache, materialise
 
-__all__ = ["CurriculumError", "Difficulty", "Problem", "load_problem"]
+__all__ = [
+    "Curriculum",
+    "CurriculumError",
+    "Difficulty",
+    "Module",
+    "Problem",
+    "Variant",
+    "VariantCache",
+    "default_curriculum",
+    "load_curriculum",
+    "load_problem",
+    "materialise",
+    "pick_problem",
+    "similarity",
+]

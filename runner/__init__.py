@@ -1,7 +1,8 @@
 """Sandboxed execution and judging of Python submissions. Knows nothing of Discord or storage."""
 
+from .engine import SandboxUnavailable
 from .limits import SandboxLimits
-from .service import DEFAULT_IMAGE, Runner, RunnerConfig
+from .service import DEFAULT_IMAGE, OutputsUnavailable, Runner, RunnerConfig
 from .spec import CompareOptions, JudgeSpec, Kind, TestCase
 from .verdict import ErrorDetail, RunResult, RunStatus, Status, TestOutcome, Verdict
 
@@ -11,11 +12,13 @@ __all__ = [
     "ErrorDetail",
     "JudgeSpec",
     "Kind",
+    "OutputsUnavailable",
     "RunResult",
     "RunStatus",
     "Runner",
     "RunnerConfig",
     "SandboxLimits",
+    "SandboxUnavailable",
     "Status",
     "TestCase",
     "TestOutcome",

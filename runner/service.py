@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 DEFAULT_IMAGE = "pydojo-sandbox:1"
 
 
+class OutputsUnavailable(Exception):
+    """A reference solution did not produce a value for every test."""
+
+
 @dataclass(frozen=True)
 class RunnerConfig:
     image: str = DEFAULT_IMAGE
@@ -191,6 +195,32 @@ class Runner:
         if raw.reader is not None and raw.reader.garbled and not raw.finished:
             log.info("garbled harness output (user code wrote to the protocol stream)")
         return build_verdict(spec, source, raw, limits, self.python_version)
+
+    async def outputs(self, source: str, spec: JudgeSpec) -> list[str]:
+        """What ``source`` produces for each test (return value repr, or stdout for stdio).
+
+        Used to compute expected values from a trusted reference solution; the specs's own
+        ``expected`` fields are ignored. Raises ``OutputsUnavailable`` if any test fails to
+        produce a value, ``SandboxUnavailable`` if the sandbox is down.
+        """
+        limits = self.limits.for_problem(spec.test_seconds)
+        problem = syntax_error(source)
+        if problem is not None:
+            raise OutputsUnavailable(f"syntax error: {problem.traceback}")
+        nonce = new_nonce()
+        payload = judge_payload(source, spec, limits, nonce)
+        byte_cap = 6 * (limits.output_bytes + len(spec.tests) * VALUE_CHARS) + 65536
+        reader = EventReader(nonce)
+        raw = await self._execute(payload, reader, limits, byte_cap, True, None)
+        results = {e.get("i"): e for e in reader.events if "i" in e and e.get("t") != "start"}
+        values = []
+        for index in range(len(spec.tests)):
+            event = results.get(index)
+            if event is None or event.get("t") != "result" or event.get("cut"):
+                verdict = build_verdict(spec, source, raw, limits, self.python_version)
+                raise OutputsUnavailable(f"test {index + 1}: {verdict.summary}")
+            values.append(str(event.get("value")))
+        return values
 
     async def run(self, source: str, stdin: str = "", *, owner: str | None = None) -> RunResult:
         limits = self.limits
