@@ -11,8 +11,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from curriculum import CurriculumError, Difficulty, default_curriculum, load_problem
-from runner import Runner, RunResult, RunStatus, Status, Verdict
+from curriculum import CurriculumError, Difficulty, default_curriculum, load_problem, materialise
+from runner import (
+    OutputsUnavailable,
+    Runner,
+    RunResult,
+    RunStatus,
+    SandboxUnavailable,
+    Status,
+    Verdict,
+)
 
 from .settings import get_settings
 
@@ -55,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     judge = commands.add_parser("judge", help="judge a solution against a problem file")
     judge.add_argument("file", type=Path)
     judge.add_argument("--problem", type=Path, required=True, help="a problem .toml file")
+    judge.add_argument("--seed", type=int, default=0, help="template variant (0: as written)")
     judge.add_argument("--json", action="store_true", help="print the verdict as JSON")
     judge.set_defaults(handler=cmd_judge)
 
@@ -138,7 +147,15 @@ def cmd_judge(args: argparse.Namespace) -> int:
     except CurriculumError as exc:
         print(exc, file=sys.stderr)
         return 2
-    verdict: Verdict = asyncio.run(_with_runner(lambda r: r.judge(source, problem.judge_spec())))
+    async def work(runner: Runner) -> Verdict:
+        variant = await materialise(problem, args.seed, runner)
+        return await runner.judge(source, variant.spec)
+
+    try:
+        verdict: Verdict = asyncio.run(_with_runner(work))
+    except (OutputsUnavailable, SandboxUnavailable) as exc:
+        print(f"could not prepare the problem's tests: {exc}", file=sys.stderr)
+        return 3
     if args.json:
         print(verdict.model_dump_json())
     else:
@@ -192,7 +209,7 @@ def cmd_curriculum_list(args: argparse.Namespace) -> int:
 
 
 def cmd_curriculum_show(args: argparse.Namespace) -> int:
-    from curriculum.variants import draft, materialise
+    from curriculum.variants import draft
 
     course = load_course()
     problem = course.get(args.id)
