@@ -11,7 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from curriculum import CurriculumError, Difficulty, default_curriculum, load_problem, materialise
+from curriculum import (
+    CurriculumError,
+    Difficulty,
+    default_curriculum,
+    load_curriculum,
+    load_problem,
+    materialise,
+)
 from runner import (
     OutputsUnavailable,
     Runner,
@@ -116,9 +123,10 @@ async def _with_runner(work, **overrides):  # type: ignore[no-untyped-def]
         return await work(runner)
 
 
-def load_course():  # type: ignore[no-untyped-def]
+def load_course(module: str | None = None):  # type: ignore[no-untyped-def]
+    """The whole course, or one module's folder alone (so a broken file elsewhere is no bar)."""
     try:
-        return default_curriculum()
+        return load_curriculum(only={module}) if module else default_curriculum()
     except CurriculumError as exc:
         print(f"the curriculum has broken files:\n{exc}", file=sys.stderr)
         raise SystemExit(2) from None
@@ -182,7 +190,7 @@ def format_verdict(verdict: Verdict) -> str:
 def cmd_curriculum_check(args: argparse.Namespace) -> int:
     from curriculum.check import check_curriculum
 
-    course = load_course()
+    course = load_course(args.module)
     chosen = None
     if args.module or args.problem:
         chosen = [p for p in course.problems.values()
@@ -199,7 +207,7 @@ def cmd_curriculum_check(args: argparse.Namespace) -> int:
 
 
 def cmd_curriculum_list(args: argparse.Namespace) -> int:
-    course = load_course()
+    course = load_course(args.module)
     level = Difficulty(args.difficulty) if args.difficulty else None
     for problem in course.select(args.module, None, level):
         template = " (template)" if problem.is_template else ""

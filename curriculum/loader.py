@@ -76,13 +76,15 @@ class Curriculum:
         return f"{module.title} › {subtopic.title} › {kind.title}"
 
 
-def load_curriculum(root: Path = PROBLEMS_DIR) -> Curriculum:
-    """Every module and problem under ``root``; all broken files are reported together."""
+def load_curriculum(root: Path = PROBLEMS_DIR, only: set[str] | None = None) -> Curriculum:
+    """Every module (or the ``only`` ones) under ``root``; broken files are reported together."""
     errors: list[str] = []
     modules: dict[str, Module] = {}
     problems: dict[str, Problem] = {}
     paths: dict[str, Path] = {}
     for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+        if only is not None and directory.name not in only:
+            continue
         module_path = directory / MODULE_FILE
         if not module_path.is_file():
             errors.append(f"{directory}: missing {MODULE_FILE}")
