@@ -10,6 +10,8 @@ run: setup
 test: setup
 	.venv/bin/ruff check .
 	.venv/bin/pytest -ra
+	.venv/bin/pydojo curriculum check
 
 bench: setup
 	.venv/bin/python bench/runner_bench.py
+	.venv/bin/python bench/curriculum_bench.py

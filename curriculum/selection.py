@@ -20,10 +20,11 @@ WEIGHTS = {"module": 0.15, "subtopic": 0.25, "type": 0.3, "difficulty": 0.1, "ta
 
 def similarity(a: Problem, b: Problem) -> float:
     """0.0 (nothing shared) to 1.0 (same module, subtopic, type, difficulty and tags)."""
-    score = 0.0
-    score += WEIGHTS["module"] * (a.module == b.module)
-    score += WEIGHTS["subtopic"] * (a.module == b.module and a.subtopic == b.subtopic)
-    score += WEIGHTS["type"] * (a.subtopic == b.subtopic and a.problem_type == b.problem_type)
+    same_module = a.module == b.module
+    same_subtopic = same_module and a.subtopic == b.subtopic  # slugs are per module
+    score = WEIGHTS["module"] * same_module
+    score += WEIGHTS["subtopic"] * same_subtopic
+    score += WEIGHTS["type"] * (same_subtopic and a.problem_type == b.problem_type)
     score += WEIGHTS["difficulty"] * (a.difficulty is b.difficulty)
     tags_a, tags_b = set(a.tags), set(b.tags)
     if tags_a or tags_b:
