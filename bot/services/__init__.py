@@ -1,0 +1,1 @@
+"""Plain-Python services between Discord and storage. Nothing here imports discord."""

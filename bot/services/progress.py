@@ -1,0 +1,218 @@
+"""Recording a judged submission: one transaction for everything it changes.
+
+Submission row, problem state, stat counters, XP, daily streak, badges, auto-mode state and
+daily-challenge completion are written together or not at all; the learner's row is locked
+first, so simultaneous submissions by one learner apply one after the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.db.models import (
+    AutoRun,
+    Badge,
+    DailyChallenge,
+    DailyCompletion,
+    PracticeSession,
+    ProblemState,
+    StatCounter,
+    Submission,
+    User,
+    XpEntry,
+)
+from curriculum import Curriculum, Difficulty, Problem
+from runner import Status, Verdict
+
+from .automode import AutoModeService, AutoOutcome
+from .clock import Clock, local_day, utc_now
+from .rewards import BadgeFacts, Level, earned_badges, level_for, next_streak, xp_for_solve
+from .users import lock_user
+
+
+class NotRecordable(Exception):
+    """A sandbox failure: never counted against the learner."""
+
+
+@dataclass(frozen=True)
+class SubmissionIn:
+    user_id: int
+    problem: Problem
+    source: str
+    verdict: Verdict
+    seed: int = 0
+    context: str = "dm"  # guild | thread | dm | cli
+    guild_id: int | None = None
+    channel_id: int | None = None
+
+
+@dataclass
+class Recorded:
+    submission_id: int
+    accepted: bool
+    first_solve: bool
+    attempts: int  # on this problem, including this one
+    xp_gained: int
+    xp_total: int
+    level: Level
+    level_up: bool
+    streak: int
+    new_badges: list[str] = field(default_factory=list)
+    auto: AutoOutcome | None = None
+    daily_rank: int | None = None
+
+
+class ProgressService:
+    def __init__(self, db: Database, curriculum: Curriculum, automode: AutoModeService,
+                 clock: Clock = utc_now) -> None:
+        self.db = db
+        self.curriculum = curriculum
+        self.automode = automode
+        self.clock = clock
+        self._module_sizes = {m: len(curriculum.select(m)) for m in curriculum.modules}
+
+    async def record(self, entry: SubmissionIn) -> Recorded:
+        if entry.verdict.status is Status.SANDBOX_ERROR:
+            raise NotRecordable("sandbox errors are not the learner's attempts")
+        async with self.db.write() as session:
+            return await self._record(session, entry, self.clock())
+
+    async def _record(self, session: AsyncSession, entry: SubmissionIn, now: datetime
+                      ) -> Recorded:
+        problem, verdict = entry.problem, entry.verdict
+        accepted = verdict.accepted
+        user = await lock_user(session, entry.user_id, now)
+        state = await session.get(ProblemState, (user.id, problem.id))
+        if state is None:
+            state = ProblemState(user_id=user.id, problem_id=problem.id, attempts=0,
+                                 hints_used=0, revealed=False, solved=False, first_try=False,
+                                 first_seen_at=now)
+            session.add(state)
+        current = await session.get(PracticeSession, user.id)
+        on_current = current is not None and current.problem_id == problem.id
+        state.attempts += 1
+        state.last_attempt_at = now
+        first_solve = accepted and not state.solved
+        submission = Submission(
+            user_id=user.id, guild_id=entry.guild_id, channel_id=entry.channel_id,
+            context=entry.context, problem_id=problem.id, variant_seed=entry.seed,
+            module=problem.module, subtopic=problem.subtopic, problem_type=problem.problem_type,
+            difficulty=problem.difficulty.value, source=entry.source, verdict=verdict.status.value,
+            passed=verdict.passed, total=verdict.total,
+            tests=[t.status.value for t in verdict.tests], duration_ms=verdict.duration_ms,
+            hints_used=state.hints_used, first_solve=first_solve, created_at=now,
+            auto_run_id=current.auto_run_id if on_current and current else None,
+            daily_challenge_id=current.daily_challenge_id if on_current and current else None,
+        )
+        session.add(submission)
+        counter = await self._counter(session, user.id, problem)
+        counter.attempts += 1
+        counter.last_attempt_at = now
+        if on_current and current is not None and not accepted:
+            current.failed_attempts += 1
+
+        xp_gained, level_before = 0, level_for(user.xp)
+        if first_solve:
+            seconds = max(0.0, (now - state.first_seen_at).total_seconds())
+            state.solved, state.solved_at, state.seconds_to_solve = True, now, seconds
+            state.first_try = state.attempts == 1
+            counter.solved += 1
+            counter.first_try += int(state.first_try)
+            counter.solve_seconds += seconds
+            user.solved_count += 1
+            xp_gained = xp_for_solve(problem.difficulty, state.hints_used, state.attempts,
+                                     state.revealed)
+        await session.flush()  # the submission id, for the ledger
+        if xp_gained:
+            session.add(XpEntry(user_id=user.id, guild_id=entry.guild_id, amount=xp_gained,
+                                reason=f"solved {problem.difficulty.value}",
+                                problem_id=problem.id, submission_id=submission.id,
+                                created_at=now))
+            user.xp += xp_gained
+        if accepted and not state.revealed:
+            today = local_day(now, user.time_zone)
+            user.streak = next_streak(user.last_solve_day, user.streak, today)
+            user.last_solve_day = today
+            user.best_streak = max(user.best_streak, user.streak)
+
+        daily_rank = None
+        if first_solve and submission.daily_challenge_id is not None:
+            daily_rank = await self._complete_daily(session, submission.daily_challenge_id,
+                                                    user.id, state.attempts, now)
+        auto = None
+        if on_current and current is not None and current.auto_run_id is not None:
+            run = await session.get(AutoRun, current.auto_run_id)
+            if run is not None and run.active and run.current_problem_id == problem.id:
+                auto = await self.automode.apply_result(session, run, problem, accepted, now)
+        new_badges = await self._award_badges(session, user, problem, first_solve, daily_rank,
+                                              entry.guild_id, now) if accepted else []
+        level_after = level_for(user.xp)
+        return Recorded(
+            submission_id=submission.id, accepted=accepted, first_solve=first_solve,
+            attempts=state.attempts, xp_gained=xp_gained, xp_total=user.xp, level=level_after,
+            level_up=level_after.number > level_before.number, streak=user.streak,
+            new_badges=new_badges, auto=auto, daily_rank=daily_rank)
+
+    @staticmethod
+    async def _counter(session: AsyncSession, user_id: int, problem: Problem) -> StatCounter:
+        key = (user_id, problem.module, problem.subtopic, problem.problem_type,
+               problem.difficulty.value)
+        counter = await session.get(StatCounter, key)
+        if counter is None:
+            counter = StatCounter(user_id=user_id, module=problem.module,
+                                  subtopic=problem.subtopic, problem_type=problem.problem_type,
+                                  difficulty=problem.difficulty.value, attempts=0, solved=0,
+                                  first_try=0, solve_seconds=0.0)
+            session.add(counter)
+        return counter
+
+    @staticmethod
+    async def _complete_daily(session: AsyncSession, challenge_id: int, user_id: int,
+                              attempts: int, now: datetime) -> int | None:
+        challenge = await session.get(DailyChallenge, challenge_id)
+        if challenge is None or await session.get(DailyCompletion, (challenge_id, user_id)):
+            return None
+        solvers = await session.scalar(select(func.count()).select_from(DailyCompletion).where(
+            DailyCompletion.challenge_id == challenge_id))
+        rank = (solvers or 0) + 1
+        session.add(DailyCompletion(challenge_id=challenge_id, user_id=user_id, rank=rank,
+                                    attempts=attempts, solved_at=now))
+        return rank
+
+    async def _award_badges(self, session: AsyncSession, user: User, problem: Problem,
+                            first_solve: bool, daily_rank: int | None, guild_id: int | None,
+                            now: datetime) -> list[str]:
+        owned = set(await session.scalars(select(Badge.code).where(Badge.user_id == user.id)))
+        facts = await self._badge_facts(session, user, problem, daily_rank) if first_solve else (
+            BadgeFacts(user.solved_count, user.streak, 0, 0, False, 0, 0, 0, None))
+        new = sorted(earned_badges(facts) - owned)
+        for code in new:
+            session.add(Badge(user_id=user.id, code=code, guild_id=guild_id, awarded_at=now))
+        return new
+
+    async def _badge_facts(self, session: AsyncSession, user: User, problem: Problem,
+                           daily_rank: int | None) -> BadgeFacts:
+        await session.flush()
+        states = ProblemState.user_id == user.id
+        no_hints = await session.scalar(select(func.count()).select_from(ProblemState).where(
+            states, ProblemState.solved, ProblemState.hints_used == 0))
+        first_try = await session.scalar(select(func.count()).select_from(ProblemState).where(
+            states, ProblemState.first_try))
+        rows = (await session.execute(
+            select(StatCounter.difficulty, func.sum(StatCounter.solved))
+            .where(StatCounter.user_id == user.id, StatCounter.module == problem.module)
+            .group_by(StatCounter.difficulty))).all()
+        solved_by_level = {level: int(count or 0) for level, count in rows}
+        advanced = await session.scalar(select(func.sum(StatCounter.solved)).where(
+            StatCounter.user_id == user.id, StatCounter.difficulty == Difficulty.ADVANCED.value))
+        return BadgeFacts(
+            solved=user.solved_count, streak=user.streak, no_hint_solves=no_hints or 0,
+            first_try_solves=first_try or 0, solved_advanced=bool(advanced),
+            module_levels_solved=sum(1 for c in solved_by_level.values() if c > 0),
+            module_solved=sum(solved_by_level.values()),
+            module_size=self._module_sizes.get(problem.module, 0), daily_rank=daily_rank)

@@ -1,0 +1,98 @@
+"""Learners and servers: rows created on first use, preferences and settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db import Database
+from bot.db.models import Guild, LeaderboardOptIn, User
+
+from .clock import Clock, is_valid_zone, utc_now
+
+
+async def insert_ignore(session: AsyncSession, model: Any, **values: Any) -> None:
+    """INSERT that does nothing if the primary key exists (SQLite and PostgreSQL)."""
+    dialect = session.bind.dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    await session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+async def lock_user(session: AsyncSession, user_id: int, now: datetime) -> User:
+    """The learner's row, created if new, locked for this transaction.
+
+    Every write about a learner goes through here first, so two simultaneous submissions by
+    the same learner are applied one after the other (row lock on PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already serialises writers).
+    """
+    await insert_ignore(session, User, id=user_id, time_zone="UTC", dm_reminders=False, xp=0,
+                        solved_count=0, streak=0, best_streak=0, created_at=now)
+    result = await session.execute(
+        select(User).where(User.id == user_id).with_for_update().execution_options(
+            populate_existing=True))
+    return result.scalar_one()
+
+
+async def ensure_guild(session: AsyncSession, guild_id: int, now: datetime) -> Guild:
+    await insert_ignore(session, Guild, id=guild_id, practice_threads=True, time_zone="UTC",
+                        daily_time="09:00", created_at=now)
+    guild = await session.get(Guild, guild_id, populate_existing=True)
+    assert guild is not None
+    return guild
+
+
+class UserService:
+    def __init__(self, db: Database, clock: Clock = utc_now) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def get(self, user_id: int) -> User | None:
+        async with self.db.read() as session:
+            return await session.get(User, user_id)
+
+    async def set_time_zone(self, user_id: int, name: str) -> bool:
+        if not is_valid_zone(name):
+            return False
+        async with self.db.write() as session:
+            user = await lock_user(session, user_id, self.clock())
+            user.time_zone = name
+        return True
+
+    async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
+        async with self.db.write() as session:
+            user = await lock_user(session, user_id, self.clock())
+            user.dm_reminders = enabled
+
+    async def guild(self, guild_id: int) -> Guild:
+        async with self.db.write() as session:
+            return await ensure_guild(session, guild_id, self.clock())
+
+    async def update_guild(self, guild_id: int, **settings: Any) -> Guild:
+        allowed = {"practice_threads", "time_zone", "daily_channel_id", "daily_time",
+                   "daily_role_id", "daily_difficulty"}
+        unknown = set(settings) - allowed
+        if unknown:
+            raise ValueError(f"unknown guild settings: {sorted(unknown)}")
+        if "time_zone" in settings and not is_valid_zone(settings["time_zone"]):
+            raise ValueError(f"unknown time zone {settings['time_zone']!r}")
+        async with self.db.write() as session:
+            guild = await ensure_guild(session, guild_id, self.clock())
+            for name, value in settings.items():
+                setattr(guild, name, value)
+            return guild
+
+    async def set_leaderboard_opt_in(self, guild_id: int, user_id: int, opted_in: bool) -> None:
+        async with self.db.write() as session:
+            now = self.clock()
+            await lock_user(session, user_id, now)
+            await ensure_guild(session, guild_id, now)
+            existing = await session.get(LeaderboardOptIn, (guild_id, user_id))
+            if opted_in and existing is None:
+                session.add(LeaderboardOptIn(guild_id=guild_id, user_id=user_id, created_at=now))
+            elif not opted_in and existing is not None:
+                await session.delete(existing)
