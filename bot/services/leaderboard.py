@@ -58,7 +58,8 @@ class LeaderboardService:
                    func.count(XpEntry.id).label("solves"))
             .where(or_(XpEntry.guild_id == guild_id, XpEntry.user_id.in_(opted_in)))
             .group_by(XpEntry.user_id)
-            .order_by(func.sum(XpEntry.amount).desc(), func.min(XpEntry.created_at))
+            .order_by(func.sum(XpEntry.amount).desc(), func.min(XpEntry.created_at),
+                      XpEntry.user_id)
             .limit(limit)
         )
         if since is not None:

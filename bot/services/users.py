@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db import Database
 from bot.db.models import Guild, LeaderboardOptIn, User
 
-from .clock import Clock, is_valid_zone, utc_now
+from .clock import Clock, is_valid_zone, utc_now, zone
+from .rewards import streak_at_risk
 
 
 async def insert_ignore(session: AsyncSession, model: Any, **values: Any) -> None:
@@ -62,6 +63,16 @@ class UserService:
             user = await lock_user(session, user_id, self.clock())
             user.time_zone = name
         return True
+
+    async def streaks_at_risk(self) -> list[User]:
+        """Learners who asked for reminders and lose their streak at local midnight."""
+        now = self.clock()
+        async with self.db.read() as session:
+            candidates = await session.scalars(select(User).where(
+                User.dm_reminders, User.streak > 0,
+                User.last_solve_day >= (now - timedelta(days=2)).date()))
+            return [u for u in candidates if streak_at_risk(
+                u.last_solve_day, u.streak, now.astimezone(zone(u.time_zone)))]
 
     async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
         async with self.db.write() as session:
