@@ -129,8 +129,9 @@ async def test_skip_only_on_advanced_and_never_the_same_problem_twice(auto, prog
         assert pick.problem.id != previous
         previous = pick.problem.id
     async with db.write() as session:
-        from bot.db.models import AutoRun
         from sqlalchemy import select
+
+        from bot.db.models import AutoRun
 
         run = await session.scalar(select(AutoRun).where(AutoRun.user_id == 1))
         run.current_problem_id = "a-basics-a0"
