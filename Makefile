@@ -7,7 +7,8 @@ setup:
 run: setup
 	.venv/bin/pydojo bot
 
-test: setup
+test:
+	@scripts/setup.sh --test
 	.venv/bin/ruff check .
 	.venv/bin/pytest -ra
 	.venv/bin/pydojo curriculum check

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Everything pydojo needs on a Debian machine: a running Docker engine, the sandbox image,
 # a virtualenv with the project installed. Safe to run again; it only does what is missing.
+# With --test it also installs what the test suite needs (PostgreSQL's server binaries: the
+# fixtures start a throwaway cluster on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for_tests=""
+[ "${1:-}" = "--test" ] && for_tests=1
 
 say() { printf '[setup] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -24,6 +28,11 @@ if ! docker info >/dev/null 2>&1; then
   fi
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || { say "dockerd did not come up; see /var/log/dockerd.log"; exit 1; }
+fi
+
+if [ -n "$for_tests" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "installing PostgreSQL (for the storage tests)"
+  apt_install postgresql
 fi
 
 # 2. Python environment
