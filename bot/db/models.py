@@ -63,6 +63,8 @@ class User(Base):
     dm_reminders: Mapped[bool] = mapped_column(Boolean, default=False)
     xp: Mapped[int] = mapped_column(Integer, default=0)  # sum of the XP ledger, kept in step
     solved_count: Mapped[int] = mapped_column(Integer, default=0)  # distinct problems solved
+    no_hint_solves: Mapped[int] = mapped_column(Integer, default=0)
+    first_try_solves: Mapped[int] = mapped_column(Integer, default=0)
     streak: Mapped[int] = mapped_column(Integer, default=0)  # days in a row, user's time zone
     best_streak: Mapped[int] = mapped_column(Integer, default=0)
     last_solve_day: Mapped[date | None] = mapped_column(Date)  # local date of the last solve

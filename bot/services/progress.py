@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
@@ -86,14 +86,18 @@ class ProgressService:
                       ) -> Recorded:
         problem, verdict = entry.problem, entry.verdict
         accepted = verdict.accepted
-        user = await lock_user(session, entry.user_id, now)
-        state = await session.get(ProblemState, (user.id, problem.id))
+        user, state, current, counter = await self._load(session, entry.user_id, problem, now)
+        if counter is None:
+            counter = StatCounter(user_id=user.id, module=problem.module,
+                                  subtopic=problem.subtopic, problem_type=problem.problem_type,
+                                  difficulty=problem.difficulty.value, attempts=0, solved=0,
+                                  first_try=0, solve_seconds=0.0)
+            session.add(counter)
         if state is None:
             state = ProblemState(user_id=user.id, problem_id=problem.id, attempts=0,
                                  hints_used=0, revealed=False, solved=False, first_try=False,
                                  first_seen_at=now)
             session.add(state)
-        current = await session.get(PracticeSession, user.id)
         on_current = current is not None and current.problem_id == problem.id
         state.attempts += 1
         state.last_attempt_at = now
@@ -110,7 +114,6 @@ class ProgressService:
             daily_challenge_id=current.daily_challenge_id if on_current and current else None,
         )
         session.add(submission)
-        counter = await self._counter(session, user.id, problem)
         counter.attempts += 1
         counter.last_attempt_at = now
         if on_current and current is not None and not accepted:
@@ -125,20 +128,23 @@ class ProgressService:
             counter.first_try += int(state.first_try)
             counter.solve_seconds += seconds
             user.solved_count += 1
+            user.first_try_solves += int(state.first_try)
+            user.no_hint_solves += int(state.hints_used == 0)
             xp_gained = xp_for_solve(problem.difficulty, state.hints_used, state.attempts,
                                      state.revealed)
-        await session.flush()  # the submission id, for the ledger
-        if xp_gained:
-            session.add(XpEntry(user_id=user.id, guild_id=entry.guild_id, amount=xp_gained,
-                                reason=f"solved {problem.difficulty.value}",
-                                problem_id=problem.id, submission_id=submission.id,
-                                created_at=now))
             user.xp += xp_gained
+        streak_before = user.streak
         if accepted and not state.revealed:
             today = local_day(now, user.time_zone)
             user.streak = next_streak(user.last_solve_day, user.streak, today)
             user.last_solve_day = today
             user.best_streak = max(user.best_streak, user.streak)
+        await session.flush()  # one batch of writes; gives the submission its id
+        if xp_gained:
+            session.add(XpEntry(user_id=user.id, guild_id=entry.guild_id, amount=xp_gained,
+                                reason=f"solved {problem.difficulty.value}",
+                                problem_id=problem.id, submission_id=submission.id,
+                                created_at=now))
 
         daily_rank = None
         if first_solve and submission.daily_challenge_id is not None:
@@ -149,8 +155,10 @@ class ProgressService:
             run = await session.get(AutoRun, current.auto_run_id)
             if run is not None and run.active and run.current_problem_id == problem.id:
                 auto = await self.automode.apply_result(session, run, problem, accepted, now)
-        new_badges = await self._award_badges(session, user, problem, first_solve, daily_rank,
-                                              entry.guild_id, now) if accepted else []
+        streak_grew = user.streak > streak_before
+        new_badges = (await self._award_badges(session, user, problem, first_solve, daily_rank,
+                                               entry.guild_id, now)
+                      if first_solve or streak_grew else [])
         level_after = level_for(user.xp)
         return Recorded(
             submission_id=submission.id, accepted=accepted, first_solve=first_solve,
@@ -159,17 +167,29 @@ class ProgressService:
             new_badges=new_badges, auto=auto, daily_rank=daily_rank)
 
     @staticmethod
-    async def _counter(session: AsyncSession, user_id: int, problem: Problem) -> StatCounter:
-        key = (user_id, problem.module, problem.subtopic, problem.problem_type,
-               problem.difficulty.value)
-        counter = await session.get(StatCounter, key)
-        if counter is None:
-            counter = StatCounter(user_id=user_id, module=problem.module,
-                                  subtopic=problem.subtopic, problem_type=problem.problem_type,
-                                  difficulty=problem.difficulty.value, attempts=0, solved=0,
-                                  first_try=0, solve_seconds=0.0)
-            session.add(counter)
-        return counter
+    async def _load(session: AsyncSession, user_id: int, problem: Problem, now: datetime
+                    ) -> tuple[User, ProblemState | None, PracticeSession | None,
+                               StatCounter | None]:
+        """The learner (locked), their state for the problem, their current problem and the
+        counter for the problem's place in the course, in one round trip."""
+        query = (
+            select(User, ProblemState, PracticeSession, StatCounter)
+            .outerjoin(ProblemState, and_(ProblemState.user_id == User.id,
+                                          ProblemState.problem_id == problem.id))
+            .outerjoin(PracticeSession, PracticeSession.user_id == User.id)
+            .outerjoin(StatCounter, and_(
+                StatCounter.user_id == User.id, StatCounter.module == problem.module,
+                StatCounter.subtopic == problem.subtopic,
+                StatCounter.problem_type == problem.problem_type,
+                StatCounter.difficulty == problem.difficulty.value))
+            .where(User.id == user_id)
+            .with_for_update(of=User)
+        )
+        row = (await session.execute(query)).one_or_none()
+        if row is None:
+            await lock_user(session, user_id, now)  # a new learner: create the row, then read
+            row = (await session.execute(query)).one()
+        return row[0], row[1], row[2], row[3]
 
     @staticmethod
     async def _complete_daily(session: AsyncSession, challenge_id: int, user_id: int,
@@ -187,32 +207,31 @@ class ProgressService:
     async def _award_badges(self, session: AsyncSession, user: User, problem: Problem,
                             first_solve: bool, daily_rank: int | None, guild_id: int | None,
                             now: datetime) -> list[str]:
-        owned = set(await session.scalars(select(Badge.code).where(Badge.user_id == user.id)))
-        facts = await self._badge_facts(session, user, problem, daily_rank) if first_solve else (
-            BadgeFacts(user.solved_count, user.streak, 0, 0, False, 0, 0, 0, None))
-        new = sorted(earned_badges(facts) - owned)
+        if first_solve:
+            facts = await self._badge_facts(session, user, problem, daily_rank)
+        else:
+            facts = BadgeFacts(user.solved_count, user.streak, user.no_hint_solves,
+                               user.first_try_solves, False, 0, 0, 0, None)
+        earned = earned_badges(facts)
+        if not earned:
+            return []
+        owned = set(await session.scalars(select(Badge.code).where(
+            Badge.user_id == user.id, Badge.code.in_(earned))))
+        new = sorted(earned - owned)
         for code in new:
             session.add(Badge(user_id=user.id, code=code, guild_id=guild_id, awarded_at=now))
         return new
 
     async def _badge_facts(self, session: AsyncSession, user: User, problem: Problem,
                            daily_rank: int | None) -> BadgeFacts:
-        await session.flush()
-        states = ProblemState.user_id == user.id
-        no_hints = await session.scalar(select(func.count()).select_from(ProblemState).where(
-            states, ProblemState.solved, ProblemState.hints_used == 0))
-        first_try = await session.scalar(select(func.count()).select_from(ProblemState).where(
-            states, ProblemState.first_try))
         rows = (await session.execute(
-            select(StatCounter.difficulty, func.sum(StatCounter.solved))
-            .where(StatCounter.user_id == user.id, StatCounter.module == problem.module)
-            .group_by(StatCounter.difficulty))).all()
-        solved_by_level = {level: int(count or 0) for level, count in rows}
-        advanced = await session.scalar(select(func.sum(StatCounter.solved)).where(
-            StatCounter.user_id == user.id, StatCounter.difficulty == Difficulty.ADVANCED.value))
+            select(StatCounter.module, StatCounter.difficulty, func.sum(StatCounter.solved))
+            .where(StatCounter.user_id == user.id, StatCounter.solved > 0)
+            .group_by(StatCounter.module, StatCounter.difficulty))).all()
+        in_module = {level: int(n) for module, level, n in rows if module == problem.module}
         return BadgeFacts(
-            solved=user.solved_count, streak=user.streak, no_hint_solves=no_hints or 0,
-            first_try_solves=first_try or 0, solved_advanced=bool(advanced),
-            module_levels_solved=sum(1 for c in solved_by_level.values() if c > 0),
-            module_solved=sum(solved_by_level.values()),
+            solved=user.solved_count, streak=user.streak, no_hint_solves=user.no_hint_solves,
+            first_try_solves=user.first_try_solves,
+            solved_advanced=any(level == Difficulty.ADVANCED.value for _, level, _ in rows),
+            module_levels_solved=len(in_module), module_solved=sum(in_module.values()),
             module_size=self._module_sizes.get(problem.module, 0), daily_rank=daily_rank)

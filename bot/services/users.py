@@ -31,12 +31,15 @@ async def lock_user(session: AsyncSession, user_id: int, now: datetime) -> User:
     the same learner are applied one after the other (row lock on PostgreSQL; SQLite's
     BEGIN IMMEDIATE already serialises writers).
     """
-    await insert_ignore(session, User, id=user_id, time_zone="UTC", dm_reminders=False, xp=0,
-                        solved_count=0, streak=0, best_streak=0, created_at=now)
-    result = await session.execute(
-        select(User).where(User.id == user_id).with_for_update().execution_options(
-            populate_existing=True))
-    return result.scalar_one()
+    query = select(User).where(User.id == user_id).with_for_update().execution_options(
+        populate_existing=True)
+    user = (await session.execute(query)).scalar_one_or_none()
+    if user is None:
+        await insert_ignore(session, User, id=user_id, time_zone="UTC", dm_reminders=False,
+                            xp=0, solved_count=0, no_hint_solves=0, first_try_solves=0,
+                            streak=0, best_streak=0, created_at=now)
+        user = (await session.execute(query)).scalar_one()
+    return user
 
 
 async def ensure_guild(session: AsyncSession, guild_id: int, now: datetime) -> Guild:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 07:41:49.665950
+Create Date: 2026-11-23 07:49:13.050338
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ def upgrade() -> None:
         sa.Column("dm_reminders", sa.Boolean(), nullable=False),
         sa.Column("xp", sa.Integer(), nullable=False),
         sa.Column("solved_count", sa.Integer(), nullable=False),
+        sa.Column("no_hint_solves", sa.Integer(), nullable=False),
+        sa.Column("first_try_solves", sa.Integer(), nullable=False),
         sa.Column("streak", sa.Integer(), nullable=False),
         sa.Column("best_streak", sa.Integer(), nullable=False),
         sa.Column("last_solve_day", sa.Date(), nullable=True),
