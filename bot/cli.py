@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pydojo", description=__doc__)
     commands = parser.add_subparsers(title="commands")
 
+    bot = commands.add_parser("bot", help="run the Discord bot")
+    bot.add_argument("--sync-guild", type=int, metavar="ID",
+                     help="sync commands to this server only (instant, for development)")
+    bot.add_argument("--no-sync", action="store_true", help="do not sync application commands")
+    bot.set_defaults(handler=cmd_bot)
+
     sandbox = commands.add_parser("sandbox", help="the Docker sandbox image")
     sandbox_commands = sandbox.add_subparsers(title="sandbox commands")
     build = sandbox_commands.add_parser("build", help="build the sandbox image (idempotent)")
@@ -101,6 +107,12 @@ def read_source(path: Path) -> str:
         raise SystemExit(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise SystemExit(f"{path}: {exc.strerror}") from None
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    from .app import run_bot
+
+    return run_bot(get_settings(), sync_guild=args.sync_guild, sync=not args.no_sync)
 
 
 def cmd_sandbox_build(args: argparse.Namespace) -> int:

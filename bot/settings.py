@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     sandbox_concurrency: int = Field(4, ge=1)
     docker_url: str | None = None
 
+    cooldown_seconds: float = Field(3.0, ge=0, description="between one learner's submissions")
+    message_content_intent: bool = True  # needed for code blocks in server threads
+
     log_level: str = "INFO"
 
     def runner_config(self) -> RunnerConfig:

@@ -195,6 +195,19 @@ class PracticeSession(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class PracticeThread(Base):
+    """A thread opened for a problem: code posted in it is judged against that problem."""
+
+    __tablename__ = "practice_threads"
+
+    thread_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    problem_id: Mapped[str] = mapped_column(String(100))
+    variant_seed: Mapped[int] = mapped_column(Integer, default=0)
+    guild_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class AutoRun(Base):
     __tablename__ = "auto_runs"
     __table_args__ = (Index("ix_auto_runs_user_active", "user_id", "active"),)

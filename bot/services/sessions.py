@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.db.models import HintEvent, PracticeSession, ProblemState
+from bot.db.models import HintEvent, PracticeSession, PracticeThread, ProblemState
 
 from .clock import Clock, utc_now
 from .users import insert_ignore, lock_user
@@ -83,11 +83,20 @@ class PracticeService:
         async with self.db.read() as session:
             return await session.get(PracticeSession, user_id)
 
-    async def set_thread(self, user_id: int, thread_id: int) -> None:
+    async def set_thread(self, user_id: int, thread_id: int, guild_id: int | None) -> None:
+        """Remember that ``thread_id`` was opened for the learner's current problem."""
         async with self.db.write() as session:
             current = await session.get(PracticeSession, user_id)
-            if current is not None:
-                current.thread_id = thread_id
+            if current is None:
+                return
+            current.thread_id = thread_id
+            await insert_ignore(session, PracticeThread, thread_id=thread_id, user_id=user_id,
+                                problem_id=current.problem_id, variant_seed=current.variant_seed,
+                                guild_id=guild_id, created_at=self.clock())
+
+    async def thread_problem(self, thread_id: int) -> PracticeThread | None:
+        async with self.db.read() as session:
+            return await session.get(PracticeThread, thread_id)
 
     async def next_hint(self, user_id: int) -> HintResult:
         """Reveal the next hint level for the current problem (recorded)."""

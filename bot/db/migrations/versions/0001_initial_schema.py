@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 07:49:13.050338
+Create Date: 2026-11-23 07:53:53.130567
 """
 
 from __future__ import annotations
@@ -177,6 +177,22 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("guild_id", "user_id", name=op.f("pk_leaderboard_optins")),
+    )
+    op.create_table(
+        "practice_threads",
+        sa.Column("thread_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("problem_id", sa.String(length=100), nullable=False),
+        sa.Column("variant_seed", sa.Integer(), nullable=False),
+        sa.Column("guild_id", sa.BigInteger(), nullable=True),
+        sa.Column("created_at", bot.db.models.UtcDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_practice_threads_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("thread_id", name=op.f("pk_practice_threads")),
     )
     op.create_table(
         "problem_states",
@@ -421,6 +437,7 @@ def downgrade() -> None:
     op.drop_table("subtopic_levels")
     op.drop_table("stat_counters")
     op.drop_table("problem_states")
+    op.drop_table("practice_threads")
     op.drop_table("leaderboard_optins")
     with op.batch_alter_table("hint_events", schema=None) as batch_op:
         batch_op.drop_index("ix_hint_events_user_problem")
