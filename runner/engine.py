@@ -205,14 +205,16 @@ class Engine:
         except NotFound:
             pass
         except INFRA_ERRORS as exc:
-            log.warning("could not remove sandbox container %s: %s", container.short_id, exc)
+            log.warning("could not remove sandbox container %s: %s", container.id[:12], exc)
 
     def reap(self, all_owners: bool = False) -> int:
         """Remove sandbox containers whose owning process is gone (or all of them)."""
         host = socket.gethostname()
         removed = 0
-        for container in self._client.containers.list(all=True, filters={"label": LABEL}):
-            owner = container.labels.get(OWNER_LABEL, "")
+        # sparse: no per-container inspect, which would race with containers being removed
+        for container in self._client.containers.list(all=True, sparse=True,
+                                                      filters={"label": LABEL}):
+            owner = (container.attrs.get("Labels") or {}).get(OWNER_LABEL, "")
             owner_host, _, pid = owner.rpartition(":")
             if not all_owners and owner_host == host and pid.isdigit() and _alive(int(pid)):
                 continue
@@ -225,7 +227,7 @@ class Engine:
     def list_ids(self) -> list[str]:
         """Containers this engine object made that still exist."""
         found = self._client.containers.list(
-            all=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"})
+            all=True, sparse=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"})
         return [c.id for c in found]
 
     # -- one execution -------------------------------------------------------------------------

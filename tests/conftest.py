@@ -10,7 +10,7 @@ import docker
 import pytest
 
 from runner import DEFAULT_IMAGE
-from runner.engine import LABEL
+from runner.engine import LABEL, OWNER_LABEL, owner_tag
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -39,8 +39,11 @@ def sandbox_problem() -> str | None:
 
 
 def labelled_containers() -> list[str]:
+    """Sandbox containers made by this test process (other processes may share the engine)."""
     client = docker.from_env(timeout=10)
-    return [c.id for c in client.containers.list(all=True, filters={"label": LABEL})]
+    mine = f"{OWNER_LABEL}={owner_tag()}"
+    return [c.id for c in client.containers.list(all=True, sparse=True,
+                                                 filters={"label": [LABEL, mine]})]
 
 
 @pytest.fixture(scope="session")
