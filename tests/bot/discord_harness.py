@@ -320,10 +320,10 @@ class DiscordHarness:
             call.at -= received  # seconds after the event arrived
         return calls
 
-    async def settle(self, timeout: float = 60) -> None:
+    async def settle(self, limit: float = 60) -> None:
         """Wait for the tasks discord.py spawned for the event to finish."""
         prefixes = ("CommandTree-invoker", "discord-ui-", "discord.py:")
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + limit
         await asyncio.sleep(0)
         while True:
             pending = [t for t in asyncio.all_tasks()
