@@ -163,6 +163,8 @@ class Engine:
             "memswap_limit": f"{lim.memory_mib}m",
             "pids_limit": lim.pids,
             "nano_cpus": int(lim.cpus * 1e9),
+            # Under load, the host (the bot's event loop, the engine) gets the CPU first.
+            "cpu_shares": 256,
             "ulimits": [
                 Ulimit(name="core", soft=0, hard=0),
                 Ulimit(name="nofile", soft=256, hard=256),

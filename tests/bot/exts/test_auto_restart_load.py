@@ -1,0 +1,124 @@
+"""Auto mode through Discord, surviving a restart, a load test and a sandbox outage."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.app import PyDojo, build_services
+from curriculum import Curriculum
+from runner import Runner, RunnerConfig
+
+from ..discord_harness import DiscordHarness
+from .conftest import settings_for, start_harness
+from .test_practice import BAD, GOOD, assert_discord_limits
+
+pytestmark = pytest.mark.docker
+
+
+async def test_auto_mode_explains_itself_and_promotes(discord_bot: DiscordHarness) -> None:
+    started = await discord_bot.slash("auto", 11, sub="start", dm=True)
+    assert "getting started" in started[-1].text()
+    promoted = False
+    for _ in range(12):
+        verdict = await discord_bot.message(GOOD, 11, dm=True)
+        text = verdict[-1].text()
+        assert "Accepted" in text and "pydojo:next:auto" in verdict[-1].custom_ids()
+        if "Promoted to **intermediate**" in text:
+            promoted = True
+            break
+        nxt = await discord_bot.click("pydojo:next:auto", 11, dm=True)
+        assert nxt[0].callback_type == 5 and "Problem" in nxt[-1].text()
+    assert promoted
+    after = await discord_bot.click("pydojo:next:auto", 11, dm=True)
+    assert "promoted to intermediate" in after[-1].text()
+    status = await discord_bot.slash("auto", 11, sub="status", dm=True)
+    assert "intermediate" in status[-1].text() and status[-1].ephemeral
+    stopped = await discord_bot.slash("auto", 11, sub="stop", dm=True)
+    assert "stopped" in stopped[-1].text()
+
+
+async def test_state_and_buttons_survive_a_restart(tmp_path: Path, course: Curriculum,
+                                                   sandbox: None,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    first = await start_harness(tmp_path, course, monkeypatch)
+    await first.slash("practice", 12, options={"problem": "a-basics-i1"}, dm=True)
+    await first.message(BAD, 12, dm=True)
+    await first.bot.close()
+
+    second = await start_harness(tmp_path, course, monkeypatch)
+    try:
+        hint = await second.click("pydojo:hint:a-basics-i1:0", 12, dm=True)  # an old button
+        assert "Hint 1/3" in hint[-1].text()
+        judged = await second.message(GOOD, 12, dm=True)  # current problem remembered
+        assert "Accepted" in judged[-1].text() and "a-basics-i1" in judged[-1].text()
+        gone = await second.click("pydojo:submit:no-such-problem:0", 12, dm=True)
+        assert "no longer in the course" in gone[-1].text() and gone[-1].ephemeral
+    finally:
+        await second.bot.close()
+
+
+async def test_sandbox_trouble_is_not_the_learners_fault(tmp_path: Path, course: Curriculum,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = Runner(RunnerConfig(docker_url="unix:///tmp/pydojo-missing.sock", pool_size=0))
+    services = await build_services(settings_for(tmp_path), curriculum=course, runner=broken)
+    harness = DiscordHarness(PyDojo(services, sync=False), monkeypatch)
+    await harness.start()
+    try:
+        await harness.slash("practice", 13, options={"problem": "a-basics-b0"}, dm=True)
+        judged = await harness.message(GOOD, 13, dm=True)
+        assert "judge is having trouble" in judged[-1].text()
+        assert "Nothing was recorded" in judged[-1].text()
+        stats = await services.stats.stats(13)
+        assert stats.totals.attempts == 0
+    finally:
+        await harness.bot.close()
+
+
+async def test_load_hundred_submissions_from_twenty_users(discord_bot: DiscordHarness) -> None:
+    users = list(range(100, 120))
+    for user in users:
+        await discord_bot.slash("practice", user, options={"problem": "a-basics-b0"}, dm=True)
+    lags: list[float] = []
+    stop = asyncio.Event()
+
+    async def probe() -> None:
+        while not stop.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append(time.perf_counter() - before - 0.01)
+
+    prober = asyncio.create_task(probe())
+    replies: dict[int, int] = {}
+    sources = [GOOD, BAD]
+    started = time.perf_counter()
+    for round_ in range(5):
+        start = len(discord_bot.fake.calls)
+        ids = {}
+        for user in users:  # 20 messages in flight at once, one per user
+            message_id = 10_000_000 + round_ * 1000 + user
+            ids[message_id] = user
+            payload_calls = discord_bot.message(sources[(user + round_) % 2], user, dm=True,
+                                                message_id=message_id)
+            asyncio.ensure_future(payload_calls)
+        await asyncio.sleep(0)
+        await discord_bot.settle(limit=120)
+        for call in discord_bot.fake.calls[start:]:
+            reference = (call.body or {}).get("message_reference") or {}
+            if "message_id" in reference:
+                assert re.search("Accepted|Wrong answer", call.text()), call.text()
+                replies[int(reference["message_id"])] = replies.get(
+                    int(reference["message_id"]), 0) + 1
+        assert_discord_limits(discord_bot.fake.calls[start:])
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await prober
+    worst = max(lags) * 1000
+    print(f"\n100 submissions from 20 users in {elapsed:.1f} s; event-loop lag max "
+          f"{worst:.1f} ms, p95 {sorted(lags)[int(0.95 * len(lags))] * 1000:.1f} ms")
+    assert len(replies) == 100 and set(replies.values()) == {1}
+    assert worst < 100
