@@ -52,6 +52,7 @@ class Services:
     leaderboard: LeaderboardService
     users: UserService
     daily: DailyService
+    clock: Clock = utc_now
 
     async def close(self) -> None:
         await self.runner.close()

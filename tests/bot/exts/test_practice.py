@@ -135,3 +135,13 @@ async def test_help_fits_one_screen(discord_bot: DiscordHarness) -> None:
     calls = await discord_bot.slash("help", 8)
     assert calls[0].callback_type == 4 and calls[0].ephemeral
     assert "/practice" in calls[0].text() and len(calls[0].text()) < 2000
+
+
+async def test_leaderboard_lists_solvers_without_pinging_them(discord_bot: DiscordHarness
+                                                              ) -> None:
+    await discord_bot.slash("practice", 9, options={"problem": "a-basics-b0"})
+    thread = next(c for c in discord_bot.fake.calls if "/thread-members/" in c.path)
+    await discord_bot.message(GOOD, 9, channel_id=int(thread.path.split("/")[2]))
+    board = await discord_bot.slash("leaderboard", 10)
+    assert "<@9>" in board[-1].text() and "75 XP" in board[-1].text()
+    assert_discord_limits(board)
