@@ -35,6 +35,7 @@ EXTENSIONS = (
     "bot.exts.run",
     "bot.exts.stats",
     "bot.exts.help",
+    "bot.exts.daily",
 )
 
 
@@ -75,30 +76,13 @@ async def build_services(
     sessions = PracticeService(db, clock)
     automode = AutoModeService(db, course, clock)
     progress = ProgressService(db, course, automode, clock)
-    flow = PracticeFlow(
-        db,
-        course,
-        sandbox,
-        VariantCache(sandbox),
-        sessions,
-        progress,
-        automode,
-        JobGate(settings.cooldown_seconds),
-    )
-    return Services(
-        settings,
-        db,
-        sandbox,
-        course,
-        flow,
-        sessions,
-        automode,
-        progress,
-        StatsService(db, course, clock),
-        LeaderboardService(db, clock),
-        UserService(db, clock),
-        DailyService(db, course, clock),
-    )
+    daily = DailyService(db, course, clock)
+    gate = JobGate(settings.cooldown_seconds)
+    flow = PracticeFlow(db, course, sandbox, VariantCache(sandbox), sessions, progress,
+                        automode, gate, daily)
+    return Services(settings, db, sandbox, course, flow, sessions, automode, progress,
+                    StatsService(db, course, clock), LeaderboardService(db, clock),
+                    UserService(db, clock), daily, clock)
 
 
 class PyDojo(commands.Bot):

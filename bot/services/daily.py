@@ -55,6 +55,15 @@ class DailyService:
             await session.flush()
             return challenge
 
+    async def matching(self, guild_id: int, problem_id: str) -> DailyChallenge | None:
+        """The server's current daily challenge, if it is this problem (so a solve counts)."""
+        day = local_day(self.clock(), "UTC")
+        async with self.db.read() as session:
+            return await session.scalar(select(DailyChallenge).where(
+                DailyChallenge.guild_id == guild_id, DailyChallenge.problem_id == problem_id,
+                DailyChallenge.day >= day - timedelta(days=1)
+            ).order_by(DailyChallenge.day.desc()).limit(1))
+
     async def mark_posted(self, challenge_id: int, channel_id: int, message_id: int,
                           thread_id: int | None) -> None:
         async with self.db.write() as session:

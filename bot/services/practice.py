@@ -21,6 +21,7 @@ from curriculum import Curriculum, Difficulty, Problem, Variant, VariantCache, p
 from runner import Runner, Status, Verdict
 
 from .automode import AutoModeService, AutoPick
+from .daily import DailyService
 from .progress import ProgressService, Recorded, SubmissionIn
 from .sessions import HintResult, NoCurrentProblem, PracticeService
 
@@ -105,7 +106,8 @@ class Judged:
 class PracticeFlow:
     def __init__(self, db: Database, curriculum: Curriculum, runner: Runner,
                  variants: VariantCache, sessions: PracticeService, progress: ProgressService,
-                 automode: AutoModeService, gate: JobGate) -> None:
+                 automode: AutoModeService, gate: JobGate,
+                 daily: DailyService | None = None) -> None:
         self.db = db
         self.curriculum = curriculum
         self.runner = runner
@@ -114,6 +116,7 @@ class PracticeFlow:
         self.progress = progress
         self.automode = automode
         self.gate = gate
+        self.daily = daily
 
     # -- choosing ----------------------------------------------------------------------------
 
@@ -161,8 +164,11 @@ class PracticeFlow:
         if self.curriculum.get(problem_id) is None:
             raise PracticeError("That problem is no longer in the course; "
                                 "start a new one with /practice.")
+        challenge = (await self.daily.matching(guild_id, problem_id)
+                     if self.daily is not None and guild_id is not None else None)
         await self.sessions.start(user_id, problem_id, seed, context=context, guild_id=guild_id,
-                                  channel_id=channel_id)
+                                  channel_id=channel_id,
+                                  daily_challenge_id=challenge.id if challenge else None)
 
     # -- judging ------------------------------------------------------------------------------
 

@@ -98,14 +98,14 @@ async def test_load_hundred_submissions_from_twenty_users(discord_bot: DiscordHa
     started = time.perf_counter()
     for round_ in range(5):
         start = len(discord_bot.fake.calls)
-        ids = {}
+        ids, pending = {}, []
         for user in users:  # 20 messages in flight at once, one per user
             message_id = 10_000_000 + round_ * 1000 + user
             ids[message_id] = user
             payload_calls = discord_bot.message(sources[(user + round_) % 2], user, dm=True,
                                                 message_id=message_id)
-            asyncio.ensure_future(payload_calls)
-        await asyncio.sleep(0)
+            pending.append(asyncio.ensure_future(payload_calls))
+        await asyncio.gather(*pending)
         await discord_bot.settle(limit=120)
         for call in discord_bot.fake.calls[start:]:
             reference = (call.body or {}).get("message_reference") or {}
