@@ -19,6 +19,7 @@ from curriculum import (
     load_problem,
     materialise,
 )
+from curriculum.loader import PROBLEMS_DIR
 from runner import (
     OutputsUnavailable,
     Runner,
@@ -231,9 +232,11 @@ def cmd_curriculum_list(args: argparse.Namespace) -> int:
 def cmd_curriculum_show(args: argparse.Namespace) -> int:
     from curriculum.variants import draft
 
-    course = load_course()
-    problem = course.get(args.id)
-    if problem is None:
+    # Load only the folder holding the problem, so a broken file elsewhere is no bar.
+    found = sorted(PROBLEMS_DIR.glob(f"*/{args.id}.toml"))
+    course = load_course(found[0].parent.name) if found else None
+    problem = course.get(args.id) if course else None
+    if course is None or problem is None:
         print(f"no problem with id {args.id!r}", file=sys.stderr)
         return 2
     variant, missing = draft(problem, args.seed)

@@ -119,9 +119,14 @@ def load_module(name):
     return code, {"__name__": name, "__builtins__": builtins}
 
 
-def run_tests(call):
-    """Run call(test) for each test, reporting a result line per test."""
+def run_tests(call, prepare=lambda test: test):
+    """Run call(prepared test) for each test, reporting a result line per test.
+
+    ``prepare`` (parsing literal arguments) runs before the test's clock starts: big inputs
+    must not eat into the learner's time limit.
+    """
     for index, test in enumerate(P["tests"]):
+        prepared = prepare(test)
         out, err = Capture(), Capture()
         sys.stdout, sys.stderr = out, err
         emit(t="start", i=index)
@@ -129,7 +134,7 @@ def run_tests(call):
         stop = None
         try:
             STATE["step"] = None
-            value = limited(lambda: call(test, out))
+            value = limited(lambda: call(prepared, out))
             message = {"t": "result", "value": value[:VALUE_CHARS], "cut": len(value) > VALUE_CHARS}
         except TimeLimit:
             message, stop = {"t": "timeout"}, True
@@ -172,8 +177,10 @@ def judge_function_or_class():
 
     if want_class:
 
-        def call(test, out):
-            calls = ast.literal_eval(test["calls"])
+        def prepare(test):
+            return ast.literal_eval(test["calls"])
+
+        def call(calls, out):
             STATE["step"] = 0
             results = [None]
             instance = target(*calls[0][1:])
@@ -184,11 +191,13 @@ def judge_function_or_class():
 
     else:
 
-        def call(test, out):
-            args = ast.literal_eval("(" + test["args"] + ",)") if test["args"].strip() else ()
+        def prepare(test):
+            return ast.literal_eval("(" + test["args"] + ",)") if test["args"].strip() else ()
+
+        def call(args, out):
             return repr(target(*args))
 
-    run_tests(call)
+    run_tests(call, prepare)
 
 
 def judge_stdio():

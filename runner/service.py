@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from .diagnostics import syntax_error
 from .engine import Engine, Prepared, RawRun, SandboxUnavailable
@@ -217,10 +218,29 @@ class Runner:
         for index in range(len(spec.tests)):
             event = results.get(index)
             if event is None or event.get("t") != "result" or event.get("cut"):
-                verdict = build_verdict(spec, source, raw, limits, self.python_version)
-                raise OutputsUnavailable(f"test {index + 1}: {verdict.summary}")
+                raise OutputsUnavailable(f"test {index + 1}: {self._why_no_value(event, raw)}")
             values.append(str(event.get("value")))
         return values
+
+    def _why_no_value(self, event: dict[str, Any] | None, raw: RawRun) -> str:
+        """What stopped a reference solution, without comparing against placeholder values."""
+        if event is None:
+            fatal = next((e for e in (raw.reader.events if raw.reader else [])
+                          if e.get("t") == "fatal"), None)
+            if fatal is not None:
+                return f"failed to load: {fatal.get('exc_only') or fatal.get('message')}"
+            if raw.timed_out:
+                return "time limit (the whole run)"
+            if raw.oom:
+                return "memory limit"
+            return "no result (the program crashed or printed too much)"
+        kind = event.get("t")
+        if kind == "error":
+            return f"{event.get('type')}: {event.get('message')}"
+        if event.get("cut"):
+            return "return value too large to report"
+        return {"timeout": "time limit", "memory": "memory limit",
+                "output": "output limit"}.get(str(kind), str(kind))
 
     async def run(self, source: str, stdin: str = "", *, owner: str | None = None) -> RunResult:
         limits = self.limits
