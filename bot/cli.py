@@ -254,7 +254,7 @@ def cmd_curriculum_show(args: argparse.Namespace) -> int:
     for number, hint in enumerate(variant.hints, 1):
         print(f"Hint {number}: {hint}")
     if args.solution:
-        print(f"\nSolution:\n{variant.solution}\n{problem.explanation}")
+        print(f"\nSolution:\n{variant.solution}\n{variant.explanation}")
     return 0
 
 

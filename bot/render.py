@@ -138,7 +138,7 @@ def verdict_embed(judged: Judged, python_version: str | None = None) -> discord.
         if recorded.daily_rank:
             lines.append(f"Daily challenge: solver #{recorded.daily_rank} in this server.")
         if recorded.first_solve:
-            lines.append(f"**The idea:** {judged.problem.explanation.strip()}")
+            lines.append(f"**The idea:** {judged.variant.explanation.strip()}")
     if recorded is not None and recorded.auto is not None:
         auto = recorded.auto
         if auto.promoted:
@@ -179,7 +179,7 @@ def solution_embed(problem: Problem, variant: Variant) -> discord.Embed:
     text = (
         safe_block(variant.solution.strip(), 3000, "py")
         + "\n**The idea:** "
-        + problem.explanation.strip()
+        + variant.explanation.strip()
     )
     return discord.Embed(
         title=f"📖 Solution: {clip(variant.title, 200)}",

@@ -175,7 +175,8 @@ class Problem(Strict):
         return named + [(f"tests[{i}]", c) for i, c in enumerate(self.tests)]
 
     def _templated_texts(self) -> list[str]:
-        texts = [self.statement, self.starter, self.solution, self.slow_solution, self.title]
+        texts = [self.statement, self.starter, self.solution, self.slow_solution, self.title,
+                 self.explanation]
         texts += self.hints
         for _, case in self.cases():
             texts += [case.args, case.calls, case.stdin, case.expected or "", case.generate]

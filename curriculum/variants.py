@@ -41,6 +41,7 @@ class Variant:
     solution: str
     slow_solution: str
     hints: tuple[str, ...]
+    explanation: str
     spec: JudgeSpec
 
     @property
@@ -105,7 +106,8 @@ def draft(problem: Problem, seed: int = 0) -> tuple[Variant, list[int]]:
         statement=fill(problem.statement, params), starter=fill(problem.starter, params),
         solution=fill(problem.solution, params),
         slow_solution=fill(problem.slow_solution, params),
-        hints=tuple(fill(h, params) for h in problem.hints), spec=spec)
+        hints=tuple(fill(h, params) for h in problem.hints),
+        explanation=fill(problem.explanation, params), spec=spec)
     return variant, missing
 
 
