@@ -92,6 +92,15 @@ class _Job:
         self.release()  # killing the container ends the worker's read at once
 
 
+def _prestart(executor: ThreadPoolExecutor, workers: int) -> None:
+    """Start all ``workers`` threads of ``executor`` (it otherwise starts them lazily)."""
+    if workers < 1:
+        return
+    barrier = threading.Barrier(workers)
+    for future in [executor.submit(barrier.wait, 10) for _ in range(workers)]:
+        future.result()
+
+
 class Runner:
     def __init__(self, config: RunnerConfig | None = None) -> None:
         self.config = config or RunnerConfig()
@@ -126,6 +135,11 @@ class Runner:
         if self._started:
             return
         self._started = True
+        # Threads are started now, while the machine is quiet: starting one under load blocks
+        # the event loop until the new thread first gets scheduled.
+        workers = max(1, self.config.max_concurrency)
+        await asyncio.to_thread(_prestart, self._jobs, workers)
+        await asyncio.to_thread(_prestart, self._background, workers + 2)
         try:
             self.python_version = await asyncio.to_thread(self.engine.check)
             reaped = await asyncio.to_thread(self.engine.reap)

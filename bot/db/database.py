@@ -53,6 +53,9 @@ def _sqlite_setup(engine: AsyncEngine, immediate: bool) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+WRITERS, READERS = 4, 8  # pooled SQLite connections (one thread each)
+
+
 class Database:
     def __init__(self, url: str, echo: bool = False) -> None:
         self.url = url
@@ -60,8 +63,13 @@ class Database:
         options: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
             options["pool_pre_ping"] = True
-        self.engine = create_async_engine(url, **options)
-        self.read_engine = create_async_engine(url, **options) if self.is_sqlite else self.engine
+        if self.is_sqlite:
+            # Connections stay open: each aiosqlite connection owns a thread, and starting one
+            # under load stalls the event loop. Writers queue on the pool, not on SQLITE_BUSY.
+            self.engine = create_async_engine(url, pool_size=WRITERS, max_overflow=0, **options)
+            self.read_engine = create_async_engine(url, pool_size=READERS, max_overflow=0, **options)
+        else:
+            self.engine = self.read_engine = create_async_engine(url, **options)
         if self.is_sqlite:
             _sqlite_setup(self.engine, immediate=True)
             _sqlite_setup(self.read_engine, immediate=False)
@@ -78,6 +86,15 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self._reader() as session, session.begin():
             yield session
+
+    async def open_connections(self) -> None:
+        """Open every pooled SQLite connection now rather than on first use under load."""
+        if not self.is_sqlite:
+            return
+        for engine, count in ((self.engine, WRITERS), (self.read_engine, READERS)):
+            connections = [await engine.connect() for _ in range(count)]
+            for connection in connections:
+                await connection.close()
 
     async def migrate(self, revision: str = "head") -> None:
         """Bring the schema to ``revision`` (applied automatically at start)."""
