@@ -66,8 +66,9 @@ class Database:
         if self.is_sqlite:
             # Connections stay open: each aiosqlite connection owns a thread, and starting one
             # under load stalls the event loop. Writers queue on the pool, not on SQLITE_BUSY.
-            self.engine = create_async_engine(url, pool_size=WRITERS, max_overflow=0, **options)
-            self.read_engine = create_async_engine(url, pool_size=READERS, max_overflow=0, **options)
+            pooled = {"max_overflow": 0, **options}
+            self.engine = create_async_engine(url, pool_size=WRITERS, **pooled)
+            self.read_engine = create_async_engine(url, pool_size=READERS, **pooled)
         else:
             self.engine = self.read_engine = create_async_engine(url, **options)
         if self.is_sqlite:
