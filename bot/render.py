@@ -7,6 +7,7 @@ and messages are sent with mentions disabled.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import discord
 
@@ -217,14 +218,20 @@ def run_message(result: RunResult) -> tuple[str, discord.File | None]:
     note = ""
     file = None
     if cut:
-        note = (f"\n(output trimmed: {len(lines)} lines, {len(output)} characters; "
-                "full output attached)")
+        note = (
+            f"\n(output trimmed: {len(lines)} lines, {len(output)} characters; "
+            "full output attached)"
+        )
         file = discord.File(io.BytesIO(output.encode("utf-8", "replace")), filename="output.txt")
     if result.truncated:
         note += "\n(the program printed more than the sandbox keeps)"
     if "EOFError" in result.stderr:
         note += "\n`input()` ran out of input: add stdin in the form."
     return clip(f"{head}\n{body}{note}", CONTENT_LIMIT), file
+
+
+def module_titles(curriculum: Curriculum, module_ids: Iterable[str]) -> str:
+    return ", ".join(curriculum.modules[m].title for m in module_ids if m in curriculum.modules)
 
 
 def stats_embed(stats: UserStats, name: str, curriculum: Curriculum) -> discord.Embed:
@@ -260,22 +267,12 @@ def stats_embed(stats: UserStats, name: str, curriculum: Curriculum) -> discord.
     if stats.weakest:
         embed.add_field(
             name="Practise next",
-            value=clip(
-                ", ".join(
-                    curriculum.modules[m].title for m in stats.weakest if m in curriculum.modules
-                ),
-                FIELD_LIMIT,
-            ),
+            value=clip(module_titles(curriculum, stats.weakest), FIELD_LIMIT),
         )
     if stats.untouched:
         embed.add_field(
             name="Not started",
-            value=clip(
-                ", ".join(
-                    curriculum.modules[m].title for m in stats.untouched if m in curriculum.modules
-                ),
-                FIELD_LIMIT,
-            ),
+            value=clip(module_titles(curriculum, stats.untouched), FIELD_LIMIT),
         )
     if stats.badges:
         embed.add_field(

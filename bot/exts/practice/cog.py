@@ -207,15 +207,8 @@ class PracticeCog(commands.Cog, name="Practice"):
         self, interaction: discord.Interaction, problem_id: str, seed: int, code: str
     ) -> None:
         await interaction.response.defer(thinking=True)
+        await self._switch(interaction, problem_id, seed)
         context, guild_id, channel_id = where(interaction)
-        await self.flow.ensure_current(
-            interaction.user.id,
-            problem_id,
-            seed,
-            context=context,
-            guild_id=guild_id,
-            channel_id=channel_id,
-        )
         judged = await self.flow.submit(
             interaction.user.id, code, context=context, guild_id=guild_id, channel_id=channel_id
         )
