@@ -212,7 +212,8 @@ def cmd_curriculum_check(args: argparse.Namespace) -> int:
         if not chosen:
             print("no problem matches", file=sys.stderr)
             return 2
-    work = lambda runner: check_curriculum(course, runner, chosen)  # noqa: E731
+    work = lambda runner: check_curriculum(  # noqa: E731
+        course, runner, chosen, whole_modules=not args.problem)
     report = asyncio.run(_with_runner(work, pool_size=args.concurrency,
                                       max_concurrency=args.concurrency))
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.render())

@@ -26,6 +26,7 @@ MIN_PER_DIFFICULTY = 3
 MIN_TEMPLATES = 20
 VARIANTS_CHECKED = 2  # extra seeds per template
 REFERENCE_MARGIN = 0.5  # the reference may use at most this share of the per-test limit
+SLOW_MARGIN = 2.0  # the naive answer must still time out with this many times the limit
 
 
 @dataclass
@@ -76,9 +77,11 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def coverage_failures(curriculum: Curriculum, problems: list[Problem], whole: bool) -> list[str]:
+def coverage_failures(curriculum: Curriculum, problems: list[Problem], whole: bool,
+                      modules: bool = True) -> list[str]:
+    """Coverage rules: per module when ``modules`` are checked whole, the course when ``whole``."""
     failures = []
-    counts = _counts(problems)
+    counts = _counts(problems) if modules else {}
     for module, counter in counts.items():
         for level in Difficulty:
             if counter[level.value] < MIN_PER_DIFFICULTY:
@@ -143,9 +146,13 @@ async def check_problem(problem: Problem, runner: Runner) -> list[str]:
         elif verdict.status is Status.SANDBOX_ERROR:
             failures.append(f"{name}: sandbox error judging the {label}: {verdict.summary}")
     if problem.slow_solution:
-        slow = await runner.judge(variant.slow_solution, variant.spec)
+        # With room to spare, so that a quiet or faster machine does not let it through.
+        limit = runner.limits.for_problem(problem.time_limit).test_seconds
+        generous = variant.spec.model_copy(update={"test_seconds": SLOW_MARGIN * limit})
+        slow = await runner.judge(variant.slow_solution, generous)
         if slow.status is not Status.TIME_LIMIT:
-            failures.append(f"{name}: slow_solution must hit the time limit: {_describe(slow)}")
+            failures.append(f"{name}: slow_solution must time out even with {SLOW_MARGIN:g}x "
+                            f"the time limit ({SLOW_MARGIN * limit:g} s): {_describe(slow)}")
     if problem.is_template:
         seen = {json.dumps(variant.params, sort_keys=True)}
         for seed in range(1, VARIANTS_CHECKED + 1):
@@ -166,11 +173,14 @@ async def check_problem(problem: Problem, runner: Runner) -> list[str]:
 
 
 async def check_curriculum(curriculum: Curriculum, runner: Runner,
-                           problems: list[Problem] | None = None) -> CheckReport:
+                           problems: list[Problem] | None = None,
+                           whole_modules: bool = True) -> CheckReport:
+    """Check ``problems`` (default: the whole course); ``whole_modules`` if they are entire
+    modules, so that per-module coverage applies."""
     whole = problems is None
     chosen = list(curriculum.problems.values()) if problems is None else problems
     started = time.monotonic()
-    failures = coverage_failures(curriculum, chosen, whole)
+    failures = coverage_failures(curriculum, chosen, whole, whole_modules or whole)
 
     async def guarded(problem: Problem) -> list[str]:
         try:
