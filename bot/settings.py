@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from runner import DEFAULT_IMAGE, RunnerConfig, SandboxLimits
+from runner import DEFAULT_IMAGE, RunnerConfig, SandboxLimits, default_concurrency
 
 
 class Settings(BaseSettings):
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     sandbox_image: str = DEFAULT_IMAGE
     sandbox: SandboxLimits = SandboxLimits()
     sandbox_pool_size: int = Field(2, ge=0)
-    sandbox_concurrency: int = Field(4, ge=1)
+    sandbox_concurrency: int = Field(default_factory=default_concurrency, ge=1)
     docker_url: str | None = None
 
     cooldown_seconds: float = Field(3.0, ge=0, description="between one learner's submissions")

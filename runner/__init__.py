@@ -2,7 +2,7 @@
 
 from .engine import SandboxUnavailable
 from .limits import SandboxLimits
-from .service import DEFAULT_IMAGE, OutputsUnavailable, Runner, RunnerConfig
+from .service import DEFAULT_IMAGE, OutputsUnavailable, Runner, RunnerConfig, default_concurrency
 from .spec import CompareOptions, JudgeSpec, Kind, TestCase
 from .verdict import ErrorDetail, RunResult, RunStatus, Status, TestOutcome, Verdict
 
@@ -23,4 +23,5 @@ __all__ = [
     "TestCase",
     "TestOutcome",
     "Verdict",
+    "default_concurrency",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,12 +34,19 @@ class OutputsUnavailable(Exception):
     """A reference solution did not produce a value for every test."""
 
 
+def default_concurrency() -> int:
+    return max(2, os.cpu_count() or 2)
+
+
 @dataclass(frozen=True)
 class RunnerConfig:
     image: str = DEFAULT_IMAGE
     limits: SandboxLimits = field(default_factory=SandboxLimits)
     pool_size: int = 2  # pre-started containers; 0 disables the pool
-    max_concurrency: int = 4  # submissions executing at once; more wait in a queue
+    # Submissions executing at once; more wait in a queue. A container's lifecycle costs the
+    # engine about a third of a CPU-second, so more than one per core adds no throughput and
+    # starves everything else on the machine.
+    max_concurrency: int = field(default_factory=lambda: default_concurrency())
     docker_url: str | None = None  # None: DOCKER_HOST or the local socket
 
 
