@@ -16,3 +16,4 @@ test:
 bench: setup
 	.venv/bin/python bench/runner_bench.py
 	.venv/bin/python bench/curriculum_bench.py
+	.venv/bin/python bench/store_bench.py
