@@ -1,7 +1,8 @@
 """Proving the course correct in the real sandbox: `pydojo curriculum check`.
 
 For every problem: the reference solution is accepted (with time to spare), the starter code and
-a trivial stub are rejected (no vacuous tests), a declared slow solution hits the time limit,
+a trivial stub are rejected (no vacuous tests), a declared slow solution times out even with
+twice the time limit,
 and template variants really vary and still reject the starter. Coverage rules are checked over
 the whole course.
 """
