@@ -23,6 +23,12 @@ def _slug(value: str) -> str:
     return value
 
 
+def _slug_keys(value: dict[str, Any]) -> dict[str, Any]:
+    for key in value:
+        _slug(key)
+    return value
+
+
 class Difficulty(StrEnum):
     BEGINNER = "beginner"
     INTERMEDIATE = "intermediate"
@@ -57,9 +63,7 @@ class Subtopic(Strict):
     @field_validator("types")
     @classmethod
     def _type_slugs(cls, value: dict[str, ProblemType]) -> dict[str, ProblemType]:
-        for key in value:
-            _slug(key)
-        return value
+        return _slug_keys(value)
 
 
 class Module(Strict):
@@ -80,9 +84,7 @@ class Module(Strict):
     @field_validator("subtopics")
     @classmethod
     def _subtopic_slugs(cls, value: dict[str, Subtopic]) -> dict[str, Subtopic]:
-        for key in value:
-            _slug(key)
-        return value
+        return _slug_keys(value)
 
 
 # -- problem files -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
@@ -31,16 +31,22 @@ def _cog(interaction: discord.Interaction) -> PracticeCog:
     return cog  # type: ignore[return-value]
 
 
-class SubmitButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"pydojo:submit:{PROBLEM}"
-):
-    def __init__(self, problem_id: str, seed: int) -> None:
-        super().__init__(
+class _ProblemButton:
+    """A button acting on one problem variant; its custom id is ``pydojo:<action>:<id>:<seed>``."""
+
+    action: ClassVar[str]
+    label: ClassVar[str]
+    emoji: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
+    def __init__(self, problem_id: str, seed: int, enabled: bool = True) -> None:
+        super().__init__(  # type: ignore[call-arg]  # DynamicItem, next in the MRO
             discord.ui.Button(
-                label="Submit",
-                style=discord.ButtonStyle.primary,
-                emoji="📝",
-                custom_id=f"pydojo:submit:{problem_id}:{seed}",
+                label=self.label,
+                style=self.style,
+                emoji=self.emoji,
+                disabled=not enabled,
+                custom_id=f"pydojo:{self.action}:{problem_id}:{seed}",
             )
         )
         self.problem_id, self.seed = problem_id, seed
@@ -48,8 +54,16 @@ class SubmitButton(
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> SubmitButton:
+    ) -> Self:
         return cls(match["pid"], int(match["seed"]))
+
+
+class SubmitButton(
+    _ProblemButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pydojo:submit:{PROBLEM}",
+):
+    action, label, emoji, style = "submit", "Submit", "📝", discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(
@@ -58,24 +72,11 @@ class SubmitButton(
 
 
 class HintButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"pydojo:hint:{PROBLEM}"
+    _ProblemButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pydojo:hint:{PROBLEM}",
 ):
-    def __init__(self, problem_id: str, seed: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Hint",
-                style=discord.ButtonStyle.secondary,
-                emoji="💡",
-                custom_id=f"pydojo:hint:{problem_id}:{seed}",
-            )
-        )
-        self.problem_id, self.seed = problem_id, seed
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> HintButton:
-        return cls(match["pid"], int(match["seed"]))
+    action, label, emoji = "hint", "Hint", "💡"
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(
@@ -84,25 +85,11 @@ class HintButton(
 
 
 class RevealButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"pydojo:reveal:{PROBLEM}"
+    _ProblemButton,
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"pydojo:reveal:{PROBLEM}",
 ):
-    def __init__(self, problem_id: str, seed: int, enabled: bool = True) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Reveal",
-                style=discord.ButtonStyle.secondary,
-                emoji="📖",
-                disabled=not enabled,
-                custom_id=f"pydojo:reveal:{problem_id}:{seed}",
-            )
-        )
-        self.problem_id, self.seed = problem_id, seed
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> RevealButton:
-        return cls(match["pid"], int(match["seed"]))
+    action, label, emoji = "reveal", "Reveal", "📖"
 
     async def callback(self, interaction: discord.Interaction) -> None:
         await guarded(
