@@ -17,9 +17,11 @@ def main(runs: int = 10) -> None:
         started = time.perf_counter()
         course = load_curriculum()
         times.append(time.perf_counter() - started)
-    print(f"loaded {len(course.problems)} problems in {len(course.modules)} modules: "
-          f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
-          f"over {runs} cold parses (the process then keeps the parsed course)")
+    print(
+        f"loaded {len(course.problems)} problems in {len(course.modules)} modules: "
+        f"median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+        f"over {runs} cold parses (the process then keeps the parsed course)"
+    )
 
 
 if __name__ == "__main__":

@@ -43,8 +43,11 @@ def populate(path: Path, users: int, submissions: int, seed: int = 1) -> None:
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=OFF")
     now = fmt(START)
-    db.executemany("INSERT INTO guilds (id, practice_threads, time_zone, daily_time, created_at)"
-                   " VALUES (?, 1, 'UTC', '09:00', ?)", [(g, now) for g in range(1, GUILDS + 1)])
+    db.executemany(
+        "INSERT INTO guilds (id, practice_threads, time_zone, daily_time, created_at)"
+        " VALUES (?, 1, 'UTC', '09:00', ?)",
+        [(g, now) for g in range(1, GUILDS + 1)],
+    )
     sub_rows, state_rows, counter_rows, xp_rows, user_rows = [], [], [], [], []
     badge_rows: list[tuple] = []
     sub_id = 0
@@ -61,16 +64,31 @@ def populate(path: Path, users: int, submissions: int, seed: int = 1) -> None:
             state = states.setdefault(problem.id, [0, False, fmt(moment), None])
             state[0] += 1
             first = accepted and not state[1]
-            key = (problem.module, problem.subtopic, problem.problem_type,
-                   problem.difficulty.value)
+            key = (problem.module, problem.subtopic, problem.problem_type, problem.difficulty.value)
             counter = counters.setdefault(key, [0, 0, 0, 0.0, None])
             counter[0] += 1
             counter[4] = fmt(moment)
             sub_id += 1
-            sub_rows.append((sub_id, user, guild, "guild", problem.id, 0, *key,
-                             "def solve(x):\n    return x\n", "accepted" if accepted else
-                             "wrong_answer", 5 if accepted else 3, 5, "[]", 20, 0, first,
-                             fmt(moment)))
+            sub_rows.append(
+                (
+                    sub_id,
+                    user,
+                    guild,
+                    "guild",
+                    problem.id,
+                    0,
+                    *key,
+                    "def solve(x):\n    return x\n",
+                    "accepted" if accepted else "wrong_answer",
+                    5 if accepted else 3,
+                    5,
+                    "[]",
+                    20,
+                    0,
+                    first,
+                    fmt(moment),
+                )
+            )
             if first:
                 state[1], state[3] = True, fmt(moment)
                 counter[1] += 1
@@ -81,26 +99,49 @@ def populate(path: Path, users: int, submissions: int, seed: int = 1) -> None:
                 solved += 1
                 xp_rows.append((user, guild, gained, "solved", problem.id, sub_id, fmt(moment)))
         user_rows.append((user, xp, solved, solved, now))
-        badge_rows += [(user, code, now) for need, code in
-                       ((1, "first-solve"), (10, "solves-10"), (10, "no-hints-10"),
-                        (50, "solves-50"), (100, "solves-100")) if solved >= need]
+        badge_rows += [
+            (user, code, now)
+            for need, code in (
+                (1, "first-solve"),
+                (10, "solves-10"),
+                (10, "no-hints-10"),
+                (50, "solves-50"),
+                (100, "solves-100"),
+            )
+            if solved >= need
+        ]
         state_rows += [(user, pid, s[0], s[1], s[2], s[3]) for pid, s in states.items()]
         counter_rows += [(user, *key, *c) for key, c in counters.items()]
-    db.executemany("INSERT INTO users (id, time_zone, dm_reminders, xp, solved_count,"
-                   " no_hint_solves, first_try_solves, streak, best_streak, created_at)"
-                   " VALUES (?, 'UTC', 0, ?, ?, ?, 0, 0, 0, ?)", user_rows)
-    db.executemany("INSERT INTO submissions (id, user_id, guild_id, context, problem_id,"
-                   " variant_seed, module, subtopic, problem_type, difficulty, source, verdict,"
-                   " passed, total, tests, duration_ms, hints_used, first_solve, created_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", sub_rows)
-    db.executemany("INSERT INTO problem_states (user_id, problem_id, attempts, hints_used,"
-                   " revealed, solved, first_try, first_seen_at, solved_at)"
-                   " VALUES (?, ?, ?, 0, 0, ?, 0, ?, ?)", state_rows)
-    db.executemany("INSERT INTO stat_counters (user_id, module, subtopic, problem_type,"
-                   " difficulty, attempts, solved, first_try, solve_seconds, last_attempt_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", counter_rows)
-    db.executemany("INSERT INTO xp_ledger (user_id, guild_id, amount, reason, problem_id,"
-                   " submission_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", xp_rows)
+    db.executemany(
+        "INSERT INTO users (id, time_zone, dm_reminders, xp, solved_count,"
+        " no_hint_solves, first_try_solves, streak, best_streak, created_at)"
+        " VALUES (?, 'UTC', 0, ?, ?, ?, 0, 0, 0, ?)",
+        user_rows,
+    )
+    db.executemany(
+        "INSERT INTO submissions (id, user_id, guild_id, context, problem_id,"
+        " variant_seed, module, subtopic, problem_type, difficulty, source, verdict,"
+        " passed, total, tests, duration_ms, hints_used, first_solve, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        sub_rows,
+    )
+    db.executemany(
+        "INSERT INTO problem_states (user_id, problem_id, attempts, hints_used,"
+        " revealed, solved, first_try, first_seen_at, solved_at)"
+        " VALUES (?, ?, ?, 0, 0, ?, 0, ?, ?)",
+        state_rows,
+    )
+    db.executemany(
+        "INSERT INTO stat_counters (user_id, module, subtopic, problem_type,"
+        " difficulty, attempts, solved, first_try, solve_seconds, last_attempt_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        counter_rows,
+    )
+    db.executemany(
+        "INSERT INTO xp_ledger (user_id, guild_id, amount, reason, problem_id,"
+        " submission_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        xp_rows,
+    )
     db.executemany("INSERT INTO badges (user_id, code, awarded_at) VALUES (?, ?, ?)", badge_rows)
     db.commit()
     db.execute("ANALYZE")
@@ -110,16 +151,18 @@ def populate(path: Path, users: int, submissions: int, seed: int = 1) -> None:
 def verdict(accepted: bool) -> Verdict:
     status = Status.ACCEPTED if accepted else Status.WRONG_ANSWER
     tests = [TestOutcome(number=i, hidden=i > 2, status=Status.ACCEPTED) for i in range(1, 6)]
-    return Verdict(status=status, summary="", passed=5 if accepted else 3, total=5,
-                   tests=tests, duration_ms=15)
+    return Verdict(
+        status=status, summary="", passed=5 if accepted else 3, total=5, tests=tests, duration_ms=15
+    )
 
 
 def summary(name: str, times: list[float], target: float) -> str:
     p50 = statistics.median(times)
     p95 = sorted(times)[int(0.95 * (len(times) - 1))]
     mark = "ok" if p50 <= target else "OVER TARGET"
-    return (f"  {name:28} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   "
-            f"(target p50 <= {target:g} ms: {mark})")
+    return (
+        f"  {name:28} p50 {p50:6.2f} ms   p95 {p95:6.2f} ms   (target p50 <= {target:g} ms: {mark})"
+    )
 
 
 async def measure(path: Path, users: int, samples: int) -> None:
@@ -134,10 +177,14 @@ async def measure(path: Path, users: int, samples: int) -> None:
     problems = list(course.problems.values())
     record_ms, stats_ms, board_ms = [], [], []
     for _ in range(samples):
-        entry = SubmissionIn(user_id=rng.randint(1, users), problem=rng.choice(problems),
-                             source="def solve(x):\n    return x\n",
-                             verdict=verdict(rng.random() < 0.5), guild_id=rng.randint(1, GUILDS),
-                             context="guild")
+        entry = SubmissionIn(
+            user_id=rng.randint(1, users),
+            problem=rng.choice(problems),
+            source="def solve(x):\n    return x\n",
+            verdict=verdict(rng.random() < 0.5),
+            guild_id=rng.randint(1, GUILDS),
+            context="guild",
+        )
         started = time.perf_counter()
         await progress.record(entry)
         record_ms.append((time.perf_counter() - started) * 1000)
@@ -170,8 +217,10 @@ async def main(users: int, submissions: int, samples: int, keep: Path | None) ->
         await db.close()
         started = time.perf_counter()
         populate(path, users, submissions)
-        print(f"populated {users:,} learners and {submissions:,} submissions in "
-              f"{time.perf_counter() - started:.0f} s ({path.stat().st_size / 2**20:.0f} MiB)")
+        print(
+            f"populated {users:,} learners and {submissions:,} submissions in "
+            f"{time.perf_counter() - started:.0f} s ({path.stat().st_size / 2**20:.0f} MiB)"
+        )
     await measure(path, users, samples)
 
 

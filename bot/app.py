@@ -8,23 +8,38 @@ import hashlib
 import json
 import logging
 import signal
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import discord
 from discord.ext import commands
 
 from bot.db import Database, database_url
+from bot.logs import log_as_json
+from bot.metrics import MeteredSandbox, serve_metrics, watch_event_loop
+from bot.sandbox import make_sandbox
 from bot.services.automode import AutoModeService
+from bot.services.cards import CardRenderer
 from bot.services.clock import Clock, utc_now
 from bot.services.daily import DailyService
+from bot.services.gate import JobGate
 from bot.services.leaderboard import LeaderboardService
-from bot.services.practice import JobGate, PracticeFlow
+from bot.services.practice import PracticeFlow
 from bot.services.progress import ProgressService
+from bot.services.reminders import ReminderService
+from bot.services.reviews import ReviewQueue
+from bot.services.rooms import RoomService
+from bot.services.server_settings import ServerSettingsService
 from bot.services.sessions import PracticeService
 from bot.services.stats import StatsService
+from bot.services.tutor.build import build_tutor, make_model
+from bot.services.tutor.fresh import FreshProblems
+from bot.services.tutor.service import Tutor
+from bot.services.tutor.situation import RememberingJudge
 from bot.services.users import UserService
 from bot.settings import Settings
+from bot.ui.errors import LearnerTree
 from curriculum import Curriculum, VariantCache, default_curriculum
 from runner import Runner
 
@@ -37,6 +52,13 @@ EXTENSIONS = (
     "bot.exts.stats",
     "bot.exts.help",
     "bot.exts.daily",
+    "bot.exts.leaderboard",
+    "bot.exts.settings",
+    "bot.exts.reminders",
+    "bot.exts.review",
+    "bot.exts.learn",
+    "bot.exts.tutor",
+    "bot.exts.rooms",
 )
 
 
@@ -44,7 +66,7 @@ EXTENSIONS = (
 class Services:
     settings: Settings
     db: Database
-    runner: Runner
+    runner: Runner | MeteredSandbox  # in-process or queue-backed, same interface
     curriculum: Curriculum
     practice: PracticeFlow
     sessions: PracticeService
@@ -54,11 +76,21 @@ class Services:
     leaderboard: LeaderboardService
     users: UserService
     daily: DailyService
+    tutor: Tutor
+    fresh: FreshProblems
+    servers: ServerSettingsService
+    reminders: ReminderService
+    reviews: ReviewQueue
+    rooms: RoomService
     clock: Clock = utc_now
+    cards: CardRenderer = field(default_factory=CardRenderer)
 
     async def close(self) -> None:
+        await self.fresh.close()
+        await self.tutor.close()
         await self.runner.close()
         await self.db.close()
+        self.cards.close()
 
 
 async def build_services(
@@ -73,23 +105,53 @@ async def build_services(
     db = Database(database_url(settings.database_url, settings.data_dir))
     await db.migrate()
     await db.open_connections()
-    sandbox = runner or Runner(settings.runner_config())
+    sandbox = runner or make_sandbox(settings)
     await sandbox.start()
     sessions = PracticeService(db, clock)
     automode = AutoModeService(db, course, clock)
     progress = ProgressService(db, course, automode, clock)
-    daily = DailyService(db, course, clock)
+    servers = ServerSettingsService(db, clock)
+    daily = DailyService(db, course, clock, servers)
     gate = JobGate(settings.cooldown_seconds)
-    flow = PracticeFlow(db, course, sandbox, VariantCache(sandbox), sessions, progress,
-                        automode, gate, daily)
-    return Services(settings, db, sandbox, course, flow, sessions, automode, progress,
-                    StatsService(db, course, clock), LeaderboardService(db, clock),
-                    UserService(db, clock), daily, clock)
+    judge = RememberingJudge(sandbox)  # the tutor looks at the verdicts learners were shown
+    variants = VariantCache(sandbox)
+    flow = PracticeFlow(db, course, judge, variants, sessions, progress, automode, gate, daily)
+    key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
+    model = make_model(key, settings.tutor, clock)
+    tutor, fresh = build_tutor(db, course, flow, model, settings.tutor, clock)
+    await fresh.load()
+    rooms = RoomService(db, course, sandbox, variants, gate, clock, limit=settings.rooms_per_server)
+    return Services(
+        settings,
+        db,
+        sandbox,
+        course,
+        flow,
+        sessions,
+        automode,
+        progress,
+        StatsService(db, course, clock),
+        LeaderboardService(db, clock),
+        UserService(db, clock),
+        daily,
+        tutor=tutor,
+        fresh=fresh,
+        servers=servers,
+        reminders=ReminderService(db, clock),
+        reviews=ReviewQueue(db, course, clock),
+        rooms=rooms,
+        clock=clock,
+    )
 
 
 class PyDojo(commands.Bot):
     def __init__(
-        self, services: Services, *, sync: bool = True, sync_guild: int | None = None
+        self,
+        services: Services,
+        *,
+        sync: bool = True,
+        sync_guild: int | None = None,
+        **options: Any,
     ) -> None:
         intents = discord.Intents.default()
         intents.message_content = services.settings.message_content_intent
@@ -98,6 +160,8 @@ class PyDojo(commands.Bot):
             intents=intents,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=LearnerTree,
+            **options,
         )
         self.services = services
         self._sync = sync
@@ -112,6 +176,10 @@ class PyDojo(commands.Bot):
         # full passes, which otherwise walk it all and pause the event loop for 100+ ms.
         gc.collect()
         gc.freeze()
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: slash commands and code blocks are everything (so "@pydojo ```py"
+        is code for the practice listener, never an unknown command)."""
 
     async def sync_commands(self) -> None:
         """Sync the command tree only when it changed since the last sync (or to a dev guild)."""
@@ -139,41 +207,43 @@ class PyDojo(commands.Bot):
         await self.services.close()
 
 
-class JsonLines(logging.Formatter):
-    """One JSON object per log line, for log shippers."""
+class ShardedPyDojo(PyDojo, commands.AutoShardedBot):
+    """The same bot over several gateway shards (``PYDOJO_SHARD_COUNT``), for many servers."""
 
-    def format(self, record: logging.LogRecord) -> str:
-        line = {
-            "time": self.formatTime(record),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            line["error"] = self.formatException(record.exc_info)
-        return json.dumps(line)
+
+def make_bot(services: Services, **options: Any) -> PyDojo:
+    shards = services.settings.shard_count
+    if shards is None:
+        return PyDojo(services, **options)
+    count = None if shards == "auto" else shards  # None: as many as Discord recommends
+    return ShardedPyDojo(services, shard_count=count, **options)
 
 
 MISSING_TOKEN = """\
 pydojo bot needs a Discord bot token in DISCORD_TOKEN (environment or .env).
 See README.md, section "Creating the Discord application", for the steps: create an
 application, add a bot, enable the Message Content intent, and invite it with the scopes
-`bot applications.commands`."""
+`bot applications.commands`.
+
+To try pydojo without Discord: `make try` (or `pydojo practice`) runs the same practice loop
+in this terminal, on the same sandbox and database."""
 
 
 def run_bot(settings: Settings, *, sync_guild: int | None = None, sync: bool = True) -> int:
     if settings.discord_token is None:
         print(MISSING_TOKEN)
         return 2
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonLines())
-    logging.basicConfig(level=settings.log_level.upper(), handlers=[handler], force=True)
+    log_as_json(settings.log_level)
     return asyncio.run(_serve(settings, sync_guild, sync))
 
 
 async def _serve(settings: Settings, sync_guild: int | None, sync: bool) -> int:
+    if settings.metrics_port is not None:
+        serve_metrics(settings.metrics_port, settings.metrics_host)
+    lag = asyncio.create_task(watch_event_loop())
     services = await build_services(settings)
-    bot = PyDojo(services, sync=sync, sync_guild=sync_guild)
+    await services.fresh.prime()  # a serving bot writes fresh problems ahead of demand
+    bot = make_bot(services, sync=sync, sync_guild=sync_guild)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
@@ -194,4 +264,5 @@ async def _serve(settings: Settings, sync_guild: int | None, sync: bool) -> int:
     finally:
         if not bot.is_closed():
             await bot.close()
+        lag.cancel()
     return 0

@@ -3,7 +3,7 @@
 from .loader import Curriculum, CurriculumError, default_curriculum, load_curriculum, load_problem
 from .schema import Difficulty, Module, Problem
 from .selection import pick_problem, similarity
-from .variants import Variant, VariantCache, materialise
+from .variants import Variant, VariantCache, VariantText, materialise, variant_text
 
 __all__ = [
     "Curriculum",
@@ -13,10 +13,12 @@ __all__ = [
     "Problem",
     "Variant",
     "VariantCache",
+    "VariantText",
     "default_curriculum",
     "load_curriculum",
     "load_problem",
     "materialise",
     "pick_problem",
     "similarity",
+    "variant_text",
 ]

@@ -1,10 +1,10 @@
 """Proving the course correct in the real sandbox: `pydojo curriculum check`.
 
-For every problem: the reference solution is accepted (with time to spare), the starter code and
-a trivial stub are rejected (no vacuous tests), a declared slow solution times out even with
-twice the time limit,
-and template variants really vary and still reject the starter. Coverage rules are checked over
-the whole course.
+For every problem: the reference solution is accepted (with time to spare), the starter code,
+a trivial stub and every declared wrong solution are rejected (no vacuous tests), a declared slow
+solution times out even with twice the time limit, template variants really vary and still
+reject the starter, and no hint repeats the reference's code. Coverage rules are checked over the
+whole course.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from runner import Kind, OutputsUnavailable, Runner, SandboxUnavailable, Status, Verdict
 
 from .loader import Curriculum
+from .overlap import hint_failures
 from .schema import Difficulty, Problem
-from .variants import choose_params, materialise
+from .variants import choose_params, draft, materialise
 
 MIN_PROBLEMS = 150
 MIN_MODULES = 12
@@ -28,6 +29,9 @@ MIN_TEMPLATES = 20
 VARIANTS_CHECKED = 2  # extra seeds per template
 REFERENCE_MARGIN = 0.5  # the reference may use at most this share of the per-test limit
 SLOW_MARGIN = 2.0  # the naive answer must still time out with this many times the limit
+MIN_WRONG_SOLUTIONS = 1  # per problem of the levels below: a plausible mistake, proven rejected
+NEEDS_WRONG_SOLUTIONS = (Difficulty.INTERMEDIATE, Difficulty.ADVANCED)
+TIMING_RETRIES = 2  # a problem that missed only on time is measured this many more times, alone
 
 
 @dataclass
@@ -67,9 +71,11 @@ class CheckReport:
         for module, counter in self.counts.items():
             cells = "  ".join(f"{counter[d.value]:>5}" for d in Difficulty)
             lines.append(f"{module:<{width}}  {cells}  {sum(counter.values()):>5}")
-        lines.append(f"{self.total} problems in {len(self.counts)} modules, "
-                     f"{self.templates} templates; {self.checked} checked in the sandbox "
-                     f"in {self.seconds:.0f} s")
+        lines.append(
+            f"{self.total} problems in {len(self.counts)} modules, "
+            f"{self.templates} templates; {self.checked} checked in the sandbox "
+            f"in {self.seconds:.0f} s"
+        )
         if self.failures:
             lines.append(f"\n{len(self.failures)} failure(s):")
             lines += [f"  - {f}" for f in self.failures]
@@ -78,16 +84,30 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def coverage_failures(curriculum: Curriculum, problems: list[Problem], whole: bool,
-                      modules: bool = True) -> list[str]:
-    """Coverage rules: per module when ``modules`` are checked whole, the course when ``whole``."""
+def coverage_failures(
+    curriculum: Curriculum, problems: list[Problem], whole: bool, modules: bool = True
+) -> list[str]:
+    """Coverage rules: per problem always, per module when ``modules`` are checked whole, the
+    course when ``whole``."""
     failures = []
+    for problem in problems:
+        if (
+            problem.difficulty in NEEDS_WRONG_SOLUTIONS
+            and len(problem.wrong_solutions) < MIN_WRONG_SOLUTIONS
+        ):
+            failures.append(
+                f"{problem.id}: an {problem.difficulty.value} problem needs at least "
+                f"{MIN_WRONG_SOLUTIONS} wrong_solutions entry (a plausible mistake "
+                "the tests reject)"
+            )
     counts = _counts(problems) if modules else {}
     for module, counter in counts.items():
         for level in Difficulty:
             if counter[level.value] < MIN_PER_DIFFICULTY:
-                failures.append(f"module {module}: {counter[level.value]} {level.value} problems "
-                                f"(needs {MIN_PER_DIFFICULTY})")
+                failures.append(
+                    f"module {module}: {counter[level.value]} {level.value} problems "
+                    f"(needs {MIN_PER_DIFFICULTY})"
+                )
     if whole:
         if len(problems) < MIN_PROBLEMS:
             failures.append(f"{len(problems)} problems (needs {MIN_PROBLEMS})")
@@ -102,14 +122,22 @@ def coverage_failures(curriculum: Curriculum, problems: list[Problem], whole: bo
     return failures
 
 
+def hint_check(problem: Problem) -> list[str]:
+    """Hints against the reference, as learners see them at seed 0 (no sandbox needed)."""
+    variant, _ = draft(problem, 0)
+    return hint_failures(problem.id, variant.hints, variant.solution, variant.starter)
+
+
 def trivial_stub(problem: Problem) -> str:
     """The laziest wrong answer: returns None / prints nothing."""
     if problem.kind is Kind.FUNCTION:
         return f"def {problem.entry_point}(*args, **kwargs):\n    return None\n"
     if problem.kind is Kind.CLASS:
-        return (f"class {problem.entry_point}:\n"
-                "    def __init__(self, *args, **kwargs):\n        pass\n\n"
-                "    def __getattr__(self, name):\n        return lambda *args, **kwargs: None\n")
+        return (
+            f"class {problem.entry_point}:\n"
+            "    def __init__(self, *args, **kwargs):\n        pass\n\n"
+            "    def __getattr__(self, name):\n        return lambda *args, **kwargs: None\n"
+        )
     return "pass\n"
 
 
@@ -137,23 +165,30 @@ async def check_problem(problem: Problem, runner: Runner) -> list[str]:
         limit_ms = runner.limits.for_problem(problem.time_limit).test_seconds * 1000
         slowest = max((t.duration_ms or 0.0) for t in reference.tests)
         if slowest > REFERENCE_MARGIN * limit_ms:
-            failures.append(f"{name}: reference takes {slowest:.0f} ms on one test; keep it under "
-                            f"{REFERENCE_MARGIN * limit_ms:.0f} ms so fair answers pass")
-    wrong = (("starter code", variant.starter), ("trivial stub", trivial_stub(problem)))
+            failures.append(
+                f"{name}: reference takes {slowest:.0f} ms on one test; keep it under "
+                f"{REFERENCE_MARGIN * limit_ms:.0f} ms so fair answers pass"
+            )
+    wrong = [("starter code", variant.starter), ("trivial stub", trivial_stub(problem))]
+    wrong += [(f"wrong solution ({note})", code) for note, code in variant.wrong_solutions]
     for label, source in wrong:
         verdict = await runner.judge(source, variant.spec)
         if verdict.accepted:
             failures.append(f"{name}: the {label} is accepted, so the tests prove nothing")
         elif verdict.status is Status.SANDBOX_ERROR:
             failures.append(f"{name}: sandbox error judging the {label}: {verdict.summary}")
+        elif verdict.status is Status.SYNTAX_ERROR and label.startswith("wrong"):
+            failures.append(f"{name}: the {label} does not compile, so it proves nothing")
     if problem.slow_solution:
         # With room to spare, so that a quiet or faster machine does not let it through.
         limit = runner.limits.for_problem(problem.time_limit).test_seconds
         generous = variant.spec.model_copy(update={"test_seconds": SLOW_MARGIN * limit})
         slow = await runner.judge(variant.slow_solution, generous)
         if slow.status is not Status.TIME_LIMIT:
-            failures.append(f"{name}: slow_solution must time out even with {SLOW_MARGIN:g}x "
-                            f"the time limit ({SLOW_MARGIN * limit:g} s): {_describe(slow)}")
+            failures.append(
+                f"{name}: slow_solution must time out even with {SLOW_MARGIN:g}x "
+                f"the time limit ({SLOW_MARGIN * limit:g} s): {_describe(slow)}"
+            )
     if problem.is_template:
         seen = {json.dumps(variant.params, sort_keys=True)}
         for seed in range(1, VARIANTS_CHECKED + 1):
@@ -166,16 +201,20 @@ async def check_problem(problem: Problem, runner: Runner) -> list[str]:
             verdict = await runner.judge(other.starter, other.spec)
             if verdict.accepted:
                 failures.append(f"{name}@{seed}: the starter code passes this variant")
-        seen |= {json.dumps(choose_params(problem, seed), sort_keys=True)
-                 for seed in range(1, 50)}  # choosing is cheap: look further than judged
+        seen |= {
+            json.dumps(choose_params(problem, seed), sort_keys=True) for seed in range(1, 50)
+        }  # choosing is cheap: look further than judged
         if len(seen) < 2:
             failures.append(f"{name}: seeds 0..49 all gave the same parameters")
     return failures
 
 
-async def check_curriculum(curriculum: Curriculum, runner: Runner,
-                           problems: list[Problem] | None = None,
-                           whole_modules: bool = True) -> CheckReport:
+async def check_curriculum(
+    curriculum: Curriculum,
+    runner: Runner,
+    problems: list[Problem] | None = None,
+    whole_modules: bool = True,
+) -> CheckReport:
     """Check ``problems`` (default: the whole course); ``whole_modules`` if they are entire
     modules, so that per-module coverage applies."""
     whole = problems is None
@@ -185,13 +224,21 @@ async def check_curriculum(curriculum: Curriculum, runner: Runner,
 
     async def guarded(problem: Problem) -> list[str]:
         try:
-            return await check_problem(problem, runner)
+            return hint_check(problem) + await check_problem(problem, runner)
         except SandboxUnavailable as exc:
             return [f"{problem.id}: sandbox unavailable: {exc}"]
         except Exception as exc:  # a broken generator or template must not hide the rest
             return [f"{problem.id}: {type(exc).__name__}: {exc}"]
 
-    for result in await asyncio.gather(*(guarded(p) for p in chosen)):
+    results = await asyncio.gather(*(guarded(p) for p in chosen))
+    for problem, result in zip(chosen, results, strict=True):
+        # Durations are wall time, so a busy machine can push a fair reference over its
+        # budget. What missed only on time is measured again one problem at a time; the
+        # fastest measurement is the closest to its real cost.
+        for _ in range(TIMING_RETRIES):
+            if not result or not all(_is_timing(f) for f in result):
+                break
+            result = await guarded(problem)
         failures += result
     return CheckReport(
         counts=_counts(chosen),
@@ -200,6 +247,12 @@ async def check_curriculum(curriculum: Curriculum, runner: Runner,
         failures=failures,
         seconds=time.monotonic() - started,
     )
+
+
+def _is_timing(failure: str) -> bool:
+    """A failure that says the reference was too slow (not that the tests are wrong)."""
+    text = failure.lower()
+    return "keep it under" in text or ("time limit" in text and "slow_solution" not in text)
 
 
 def _counts(problems: list[Problem]) -> dict[str, Counter[str]]:

@@ -52,14 +52,22 @@ class Curriculum:
     modules: dict[str, Module]  # in course order
     problems: dict[str, Problem]  # by id, in module then difficulty order
     paths: dict[str, Path] = field(default_factory=dict)
+    # Verified model-written problems: found by id, never chosen by select() or counted in the
+    # course; they are served only to learners who ask for something fresh.
+    generated: dict[str, Problem] = field(default_factory=dict)
 
     def get(self, problem_id: str) -> Problem | None:
-        return self.problems.get(problem_id)
+        return self.problems.get(problem_id) or self.generated.get(problem_id)
 
-    def select(self, module: str | None = None, subtopic: str | None = None,
-               difficulty: Difficulty | None = None) -> list[Problem]:
+    def select(
+        self,
+        module: str | None = None,
+        subtopic: str | None = None,
+        difficulty: Difficulty | None = None,
+    ) -> list[Problem]:
         return [
-            p for p in self.problems.values()
+            p
+            for p in self.problems.values()
             if (module is None or p.module == module)
             and (subtopic is None or p.subtopic == subtopic)
             and (difficulty is None or p.difficulty is difficulty)
@@ -69,7 +77,7 @@ class Curriculum:
         return self.modules[problem.module].subtopics[problem.subtopic].title
 
     def path_of(self, problem: Problem) -> str:
-        """"Lists › Searching › Pair with target" for display."""
+        """ "Lists › Searching › Pair with target" for display."""
         module = self.modules[problem.module]
         subtopic = module.subtopics[problem.subtopic]
         kind = subtopic.types[problem.problem_type]
@@ -114,8 +122,9 @@ def load_curriculum(root: Path = PROBLEMS_DIR, only: set[str] | None = None) -> 
         raise CurriculumError(errors)
     ordered_modules = dict(sorted(modules.items(), key=lambda item: (item[1].order, item[0])))
     rank = {name: i for i, name in enumerate(ordered_modules)}
-    ordered = sorted(problems.values(),
-                     key=lambda p: (rank[p.module], p.difficulty.rank, p.subtopic, p.id))
+    ordered = sorted(
+        problems.values(), key=lambda p: (rank[p.module], p.difficulty.rank, p.subtopic, p.id)
+    )
     return Curriculum(ordered_modules, {p.id: p for p in ordered}, paths)
 
 
@@ -129,8 +138,10 @@ def _placement_errors(path: Path, problem: Problem, module: Module) -> list[str]
     if subtopic is None:
         errors.append(f"{path}: subtopic {problem.subtopic!r} is not declared in {MODULE_FILE}")
     elif problem.problem_type not in subtopic.types:
-        errors.append(f"{path}: problem_type {problem.problem_type!r} is not declared under "
-                      f"subtopic {problem.subtopic!r} in {MODULE_FILE}")
+        errors.append(
+            f"{path}: problem_type {problem.problem_type!r} is not declared under "
+            f"subtopic {problem.subtopic!r} in {MODULE_FILE}"
+        )
     return errors
 
 

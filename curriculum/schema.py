@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from runner import CompareOptions, Kind
-from runner.spec import parse_args, parse_literal
+from runner.spec import Step, TestCase, check_test
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # {{name}} or {{name.field}} (for parameters whose choices are tables of related values)
@@ -93,26 +93,46 @@ class Module(Strict):
 class Case(Strict):
     """A test as written in a problem file: examples are shown, tests are hidden.
 
-    ``expected`` may be left out only where it cannot be written by hand: tests whose input is
-    produced by ``generate`` (a Python expression over ``rng``, ``n`` and the parameters, e.g.
-    ``"([rng.randint(-9, 9) for _ in range(50_000)],)"``). Missing expected values are computed
+    The fields by kind are described in ``runner.spec`` and ``AUTHORING.md``. ``expected`` may
+    be left out where it cannot be written by hand: tests whose input is produced by
+    ``generate`` (a Python expression over ``rng`` and the parameters, e.g.
+    ``"([rng.randint(-9, 9) for _ in range(50_000)],)"``); their expected values are computed
     by running the reference solution in the sandbox.
     """
 
     args: str = ""
     calls: str = ""
+    steps: list[Step] = Field(default_factory=list)
     stdin: str = ""
     expected: str | None = None
+    raises: str | None = None  # the call must raise this exception (a class name)
+    match: str | None = None  # ... with this text in its message
+    prints: str | None = None  # what the call must print (function and class problems)
     generate: str = ""
-    note: str = ""  # why the case matters, for authors
+    note: str = ""  # what the case is about: shown as advice when a hidden test fails
 
     @model_validator(mode="after")
     def _expected_or_generated(self) -> Case:
-        if self.expected is None and not self.generate:
-            raise ValueError("a case needs `expected` (only generated cases may leave it out)")
-        if self.generate and (self.args or self.calls or self.stdin):
+        checks = (self.expected, self.raises, self.prints)
+        if all(c is None for c in checks) and not self.generate and not self.steps:
+            raise ValueError(
+                "a case needs `expected`, `raises`, `prints` or `steps` "
+                "(only generated cases may leave them out)"
+            )
+        if self.generate and (self.args or self.calls or self.stdin or self.steps):
             raise ValueError("a generated case takes its input from `generate` only")
+        if self.match is not None and self.raises is None:
+            raise ValueError("`match` needs `raises`")
+        if self.raises is not None and self.expected is not None:
+            raise ValueError("a case expects either a value or `raises`, not both")
         return self
+
+
+class WrongSolution(Strict):
+    """A plausible mistake; the check proves the tests reject it."""
+
+    note: str = Field(min_length=5, max_length=300, description="the mistake, in one line")
+    code: str = Field(min_length=5)
 
 
 class Parameter(Strict):
@@ -135,6 +155,7 @@ class Problem(Strict):
     starter: str
     solution: str
     slow_solution: str = ""  # a correct but too slow answer that the big tests must time out
+    wrong_solutions: list[WrongSolution] = Field(default_factory=list)
     explanation: str = Field(min_length=20, max_length=1000)
     hints: list[str] = Field(min_length=3, max_length=3)
     examples: list[Case] = Field(min_length=2)
@@ -158,8 +179,6 @@ class Problem(Strict):
         if self.kind is not Kind.STDIO and not self.entry_point.isidentifier():
             raise ValueError(f"{self.kind} problems need an `entry_point` identifier")
         for name, case in self.cases():
-            if case.expected is None and not case.generate:
-                raise ValueError(f"{name}: needs `expected`")
             if name.startswith("example") and case.generate:
                 raise ValueError(f"{name}: examples are shown, so they cannot be generated")
         used = {m[0] for text in self._templated_texts() for m in PLACEHOLDER.findall(text)}
@@ -177,24 +196,52 @@ class Problem(Strict):
         return named + [(f"tests[{i}]", c) for i, c in enumerate(self.tests)]
 
     def _templated_texts(self) -> list[str]:
-        texts = [self.statement, self.starter, self.solution, self.slow_solution, self.title,
-                 self.explanation]
+        texts = [
+            self.statement,
+            self.starter,
+            self.solution,
+            self.slow_solution,
+            self.title,
+            self.explanation,
+        ]
         texts += self.hints
+        texts += [wrong.code for wrong in self.wrong_solutions]
         for _, case in self.cases():
-            texts += [case.args, case.calls, case.stdin, case.expected or "", case.generate]
+            texts += [
+                case.args,
+                case.calls,
+                case.stdin,
+                case.expected or "",
+                case.generate,
+                case.prints or "",
+                case.match or "",
+            ]
+            texts += [
+                part
+                for step in case.steps
+                for part in (step.expr, step.expected or "", step.match or "")
+            ]
         return texts
 
     def _check_literals(self) -> None:
+        """Every written case can be judged as it stands (templates: once filled)."""
         for name, case in self.cases():
+            if case.generate:
+                continue
+            test = TestCase(
+                args=case.args,
+                calls=case.calls,
+                steps=case.steps,
+                stdin=case.stdin,
+                expected=case.expected,
+                raises=case.raises,
+                match=case.match,
+                prints=case.prints,
+            )
             try:
-                if self.kind is Kind.FUNCTION and not case.generate:
-                    parse_args(case.args)
-                if self.kind is Kind.CLASS and not case.generate:
-                    parse_literal(case.calls)
-                if self.kind is not Kind.STDIO and case.expected is not None:
-                    parse_literal(case.expected)
+                check_test(self.kind, self.entry_point, test)
             except (ValueError, SyntaxError, TypeError) as exc:
-                raise ValueError(f"{name}: not a Python literal: {exc}") from exc
+                raise ValueError(f"{name}: {exc}") from exc
 
     @property
     def is_template(self) -> bool:
@@ -204,6 +251,11 @@ class Problem(Strict):
     def fingerprint(self) -> frozenset[str]:
         """What a problem is about, for telling whether two problems feel alike."""
         return frozenset(
-            [f"module:{self.module}", f"subtopic:{self.subtopic}", f"type:{self.problem_type}",
-             f"difficulty:{self.difficulty.value}", *(f"tag:{t}" for t in self.tags)]
+            [
+                f"module:{self.module}",
+                f"subtopic:{self.subtopic}",
+                f"type:{self.problem_type}",
+                f"difficulty:{self.difficulty.value}",
+                *(f"tag:{t}" for t in self.tags),
+            ]
         )

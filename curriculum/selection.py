@@ -42,13 +42,18 @@ def pick_problem(
     difficulty: Difficulty | None = None,
     solved: Iterable[str] = (),
     recent: Sequence[str] = (),
+    exclude: Iterable[str] = (),
     rng: random.Random | None = None,
 ) -> Problem | None:
     """A problem matching the filters, preferring in order: unsolved, not recently seen and not
     like a recent one; then unsolved and not recent; then not recent; then anything but the last
-    one. ``recent`` lists problem ids, most recent first. Deterministic for a seeded ``rng``."""
+    one. ``recent`` lists problem ids, most recent first; ``exclude``d ones are never picked.
+    Deterministic for a seeded ``rng``."""
     rng = rng or random.Random()
-    candidates = curriculum.select(module, subtopic, difficulty)
+    excluded = set(exclude)
+    candidates = [
+        p for p in curriculum.select(module, subtopic, difficulty) if p.id not in excluded
+    ]
     if not candidates:
         return None
     solved_ids = set(solved)

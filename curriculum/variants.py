@@ -7,7 +7,6 @@ solution in the sandbox — never from hand.
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import hashlib
 import random
@@ -17,14 +16,42 @@ from dataclasses import dataclass
 from typing import Any
 
 from runner import JudgeSpec, Kind, Runner, TestCase
+from runner.spec import Step
+from runner.values import encode
 
 from .schema import PLACEHOLDER, Case, Problem
 
 GENERATOR_BUILTINS = {
     name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
-    for name in ("abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter",
-                 "float", "int", "len", "list", "map", "max", "min", "ord", "range", "repr",
-                 "reversed", "round", "set", "sorted", "str", "sum", "tuple", "zip")
+    for name in (
+        "abs",
+        "all",
+        "any",
+        "bool",
+        "chr",
+        "dict",
+        "divmod",
+        "enumerate",
+        "filter",
+        "float",
+        "int",
+        "len",
+        "list",
+        "map",
+        "max",
+        "min",
+        "ord",
+        "range",
+        "repr",
+        "reversed",
+        "round",
+        "set",
+        "sorted",
+        "str",
+        "sum",
+        "tuple",
+        "zip",
+    )
 }
 
 
@@ -40,6 +67,7 @@ class Variant:
     starter: str
     solution: str
     slow_solution: str
+    wrong_solutions: tuple[tuple[str, str], ...]  # (note, code) of each plausible mistake
     hints: tuple[str, ...]
     explanation: str
     spec: JudgeSpec
@@ -64,8 +92,28 @@ def fill(text: str, params: dict[str, Any]) -> str:
     return PLACEHOLDER.sub(value, text) if params else text
 
 
-def _generated_input(problem: Problem, case: Case, params: dict[str, Any], seed: int,
-                     index: int) -> dict[str, str]:
+@dataclass(frozen=True)
+class VariantText:
+    """What a learner reads of one variant, placeholders filled. Cheap: builds no tests, so it
+    can title a button, a modal or an autocomplete entry before anything is judged."""
+
+    title: str
+    statement: str
+    starter: str
+
+
+def variant_text(problem: Problem, seed: int = 0) -> VariantText:
+    params = choose_params(problem, seed)
+    return VariantText(
+        title=fill(problem.title, params),
+        statement=fill(problem.statement, params),
+        starter=fill(problem.starter, params),
+    )
+
+
+def _generated_input(
+    problem: Problem, case: Case, params: dict[str, Any], seed: int, index: int
+) -> dict[str, str]:
     rng = random.Random(f"{problem.id}:{seed}:{index}")
     # Curriculum files are trusted, reviewed content; generators only build inputs. One globals
     # dict, so comprehensions inside the expression can see rng and the parameters.
@@ -77,7 +125,21 @@ def _generated_input(problem: Problem, case: Case, params: dict[str, Any], seed:
         return {"calls": repr(list(value))}
     if not isinstance(value, tuple):
         raise ValueError(f"generate must give a tuple of arguments, got {type(value).__name__}")
-    return {"args": ", ".join(repr(arg) for arg in value)}
+    return {"data": encode([list(value), {}])}  # sent as it is: no literal to parse
+
+
+def _fill_step(step: Any, params: dict[str, Any]) -> Any:
+    if not params:
+        return step
+    return Step.model_validate(
+        {
+            **step.model_dump(),
+            "expr": fill(step.expr, params),
+            "expected": fill(step.expected, params) if step.expected is not None else None,
+            "match": fill(step.match, params) if step.match is not None else None,
+            "equals": fill(step.equals, params) if step.equals is not None else None,
+        }
+    )
 
 
 def draft(problem: Problem, seed: int = 0) -> tuple[Variant, list[int]]:
@@ -88,26 +150,61 @@ def draft(problem: Problem, seed: int = 0) -> tuple[Variant, list[int]]:
     recompute = seed != 0 and problem.is_template
     for index, (name, case) in enumerate(problem.cases()):
         if case.generate:
-            inputs = _generated_input(problem, case, params, seed, index)
+            inputs: dict[str, Any] = _generated_input(problem, case, params, seed, index)
         else:
-            inputs = {"args": fill(case.args, params), "calls": fill(case.calls, params),
-                      "stdin": fill(case.stdin, params)}
+            inputs = {
+                "args": fill(case.args, params),
+                "calls": fill(case.calls, params),
+                "stdin": fill(case.stdin, params),
+                "steps": [_fill_step(step, params) for step in case.steps],
+            }
+        expectation = {
+            "raises": case.raises,
+            "match": case.match,
+            "prints": fill(case.prints, params) if case.prints is not None else None,
+        }
         expected = None if recompute or case.expected is None else fill(case.expected, params)
-        if expected is None:
+        # Written steps are checked against the reference (seed 0), not replaced by its answers.
+        if (expected is None and case.raises is None and not case.steps) or (
+            recompute and case.steps
+        ):
             missing.append(index)
-        if expected is None:  # a placeholder of the right shape until the reference runs
-            calls = inputs.get("calls")
-            expected = repr([None] * len(ast.literal_eval(calls))) if calls else "None"
-        cases.append(TestCase(**inputs, expected=expected, hidden=name.startswith("tests")))
-    spec = JudgeSpec(kind=problem.kind, entry_point=problem.entry_point, tests=cases,
-                     compare=problem.compare, test_seconds=problem.time_limit)
+        if expected is None and case.raises is None and not case.steps:
+            # a placeholder until the reference runs
+            if problem.kind is Kind.STDIO:
+                expected = ""
+            else:
+                expectation["expected_json"] = "[]" if problem.kind is Kind.CLASS else "null"
+        cases.append(
+            TestCase(
+                **inputs,
+                **expectation,
+                expected=expected,
+                note=case.note,
+                hidden=name.startswith("tests"),
+            )
+        )
+    spec = JudgeSpec(
+        kind=problem.kind,
+        entry_point=problem.entry_point,
+        tests=cases,
+        compare=problem.compare,
+        test_seconds=problem.time_limit,
+    )
     variant = Variant(
-        problem=problem, seed=seed, params=params, title=fill(problem.title, params),
-        statement=fill(problem.statement, params), starter=fill(problem.starter, params),
+        problem=problem,
+        seed=seed,
+        params=params,
+        title=fill(problem.title, params),
+        statement=fill(problem.statement, params),
+        starter=fill(problem.starter, params),
         solution=fill(problem.solution, params),
         slow_solution=fill(problem.slow_solution, params),
+        wrong_solutions=tuple((w.note, fill(w.code, params)) for w in problem.wrong_solutions),
         hints=tuple(fill(h, params) for h in problem.hints),
-        explanation=fill(problem.explanation, params), spec=spec)
+        explanation=fill(problem.explanation, params),
+        spec=spec,
+    )
     return variant, missing
 
 
@@ -116,10 +213,9 @@ async def materialise(problem: Problem, seed: int, runner: Runner) -> Variant:
     variant, missing = draft(problem, seed)
     if not missing:
         return variant
-    values = await runner.outputs(variant.solution, variant.spec)
+    computed = await runner.outputs(variant.solution, variant.spec)
     tests = [
-        test.model_copy(update={"expected": values[i]}) if i in missing else test
-        for i, test in enumerate(variant.spec.tests)
+        computed.tests[i] if i in missing else test for i, test in enumerate(variant.spec.tests)
     ]
     spec = variant.spec.model_copy(update={"tests": tests})
     return Variant(**{**variant.__dict__, "spec": spec})

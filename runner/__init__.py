@@ -2,7 +2,8 @@
 
 from .engine import SandboxUnavailable
 from .limits import SandboxLimits
-from .service import DEFAULT_IMAGE, OutputsUnavailable, Runner, RunnerConfig, default_concurrency
+from .observed import OutputsUnavailable
+from .service import DEFAULT_IMAGE, Runner, RunnerConfig, default_concurrency
 from .spec import CompareOptions, JudgeSpec, Kind, TestCase
 from .verdict import ErrorDetail, RunResult, RunStatus, Status, TestOutcome, Verdict
 

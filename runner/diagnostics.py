@@ -39,10 +39,11 @@ def runtime_error(report: dict[str, Any], source: str) -> ErrorDetail:
     The report is untrusted, so every field is checked before use.
     """
     lines = source.splitlines()
+    raw = report.get("frames")
     frames = [
         f
-        for f in report.get("frames", [])
-        if isinstance(f, list) and len(f) == 4 and f[0] == FILENAME and isinstance(f[1], int)
+        for f in (raw if isinstance(raw, list) else [])[:100]
+        if isinstance(f, list) and len(f) >= 3 and f[0] == FILENAME and type(f[1]) is int
     ]
     shown = _collapse(frames)
     parts = ["Traceback (most recent call last):"] if frames else []
@@ -50,18 +51,22 @@ def runtime_error(report: dict[str, Any], source: str) -> ErrorDetail:
         if isinstance(entry, str):
             parts.append(entry)
             continue
-        _, lineno, name, _ = entry
+        lineno, name = entry[1], entry[2]
         parts.append(f'  File "{FILENAME}", line {lineno}, in {str(name)[:80]}')
         if 1 <= lineno <= len(lines):
             parts.append("    " + lines[lineno - 1].strip()[:200])
-    exc_only = str(report.get("exc_only") or report.get("type") or "Exception").rstrip()
-    parts.append(exc_only[-1500:])
+    exc_only = _text(report.get("exc_only")) or _text(report.get("type")) or "Exception"
+    parts.append(exc_only.rstrip()[-1500:])
     return ErrorDetail(
-        type=str(report.get("type", "Exception"))[:100],
-        message=str(report.get("message", ""))[:1500],
+        type=(_text(report.get("type")) or "Exception")[:100],
+        message=_text(report.get("message"))[:1500],
         traceback="\n".join(parts),
         line=frames[-1][1] if frames else None,
     )
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _collapse(frames: list[list[Any]]) -> list[Any]:

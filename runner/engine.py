@@ -17,24 +17,31 @@ from typing import Any
 
 import docker
 import requests
-from docker.errors import DockerException, ImageNotFound, NotFound
+from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.models.containers import Container
 from docker.types import LogConfig, Ulimit
 
 from .limits import SandboxLimits
-from .protocol import BOOTSTRAP, EventReader
+from .protocol import Done, EventReader, Hello, Stopped, command
 from .seccomp import profile_json
 
 log = logging.getLogger(__name__)
 
 LABEL = "pydojo.sandbox"  # every sandbox container carries it; `docker ps -a --filter label=...`
-OWNER_LABEL = "pydojo.owner"  # "<host>:<pid>" of the process that made it, for reaping
+OWNER_LABEL = "pydojo.owner"  # which process start made it (unique, for people and tests)
 INSTANCE_LABEL = "pydojo.instance"  # which Engine object made it
+LIFETIME_LABEL = "pydojo.lifetime"  # seconds after creation by which it has ended by itself
 STDOUT, STDERR = 1, 2
-TEST_SLACK_SECONDS = 0.5  # the harness times tests itself; the host kills only past this slack
+HOST_SLACK_SECONDS = 2.0  # the supervisor enforces every limit; the host waits this much longer
+READY_SECONDS = 10.0  # as the supervisor's: the learner's interpreter may start slowly
+REAP_GRACE_SECONDS = 30.0  # past its lifetime, a container is an orphan whatever its owner
+LEGACY_REAP_SECONDS = 600.0  # containers without a lifetime label (older versions)
+HARNESS_MIB = 96  # the supervisor, the payload and the interpreters' files, beyond the learner's
 
 # Engine and transport failures: never the user's fault.
 INFRA_ERRORS = (DockerException, requests.exceptions.RequestException, OSError)
+
+_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 class SandboxUnavailable(Exception):
@@ -42,7 +49,8 @@ class SandboxUnavailable(Exception):
 
 
 def owner_tag() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process start's identity: unique even where PIDs and hostnames repeat."""
+    return _OWNER
 
 
 @dataclass
@@ -54,6 +62,10 @@ class Prepared:
     response: Any  # keeps the attach connection alive until closed
     created_at: float = field(default_factory=time.monotonic)
 
+    def fresh(self, idle_seconds: float) -> bool:
+        """Still well inside the idle limit after which its supervisor ends it."""
+        return time.monotonic() - self.created_at < 0.75 * idle_seconds
+
     def close_stream(self) -> None:
         for closer in (self.sock.close, self.response.close):
             with contextlib.suppress(Exception):  # already closed: nothing to release
@@ -64,18 +76,27 @@ class Prepared:
 class RawRun:
     """What came out of one container, before any judging."""
 
-    stdout: bytearray = field(default_factory=bytearray)
-    stderr: bytearray = field(default_factory=bytearray)
-    reader: EventReader | None = None
+    reader: EventReader
     hello: bool = False
-    finished: bool = False  # judge mode: the harness said "done"
-    exited: bool = False  # the container's process ended (EOF on the stream)
-    timed_out: bool = False
-    timeout_test: int | None = None
-    flooded: bool = False
-    exit_code: int | None = None
-    oom: bool = False
+    finished: bool = False  # the supervisor said "done"
+    exited: bool = False  # the stream ended (the container stopped)
+    timed_out: bool = False  # the host's own deadline passed
+    flooded: bool = False  # more bytes than the supervisor could legitimately send
     duration: float = 0.0
+    stderr: bytes = b""  # the supervisor's own stderr (its crash, if it crashed), trimmed
+
+    @property
+    def python(self) -> str | None:
+        return next((e.python for e in self.reader.events if isinstance(e, Hello)), None)
+
+    @property
+    def unready(self) -> bool:
+        """The learner's interpreter never came up: the machine, not the learner, failed."""
+        return any(isinstance(e, Stopped) and e.t == "unready" for e in self.reader.events)
+
+    @property
+    def peak_bytes(self) -> int | None:
+        return next((e.peak for e in self.reader.events if isinstance(e, Done)), None)
 
 
 class Engine:
@@ -120,7 +141,7 @@ class Engine:
     # -- engine and image --------------------------------------------------------------------
 
     def check(self) -> str:
-        """Ping the engine and find the image; return the image's Python version."""
+        """Ping the engine, find the image and the runtime; return the image's Python version."""
         try:
             self._client.ping()
         except INFRA_ERRORS as exc:
@@ -128,6 +149,20 @@ class Engine:
                 "the Docker engine is not reachable; start it (e.g. `dockerd &` or "
                 f"`systemctl start docker`) and try again ({type(exc).__name__})"
             ) from exc
+        runtime = self.limits.runtime
+        if runtime != "runc":
+            try:
+                runtimes = self._client.info().get("Runtimes") or {}
+            except INFRA_ERRORS as exc:
+                raise SandboxUnavailable(
+                    f"could not ask the engine for its runtimes: {exc}"
+                ) from exc
+            if runtime not in runtimes:
+                raise SandboxUnavailable(
+                    f"the Docker engine has no runtime {runtime!r}; add it to "
+                    "/etc/docker/daemon.json and restart dockerd (`scripts/setup.sh --gvisor` "
+                    "does it for runsc)"
+                )
         try:
             image = self._client.images.get(self.image)
         except ImageNotFound as exc:
@@ -146,21 +181,31 @@ class Engine:
 
     # -- containers ----------------------------------------------------------------------------
 
+    @property
+    def lifetime(self) -> float:
+        """Seconds after which any container of ours has ended by itself."""
+        lim = self.limits
+        return lim.idle_seconds + READY_SECONDS + lim.wall_seconds + 2 * HOST_SLACK_SECONDS
+
     def container_options(self) -> dict[str, Any]:
         lim = self.limits
-        return {
-            "command": ["python3", "-I", "-B", "-c", BOOTSTRAP],
+        memory = f"{lim.memory_mib + HARNESS_MIB}m"
+        options: dict[str, Any] = {
+            "command": command(lim.idle_seconds),
             "stdin_open": True,
             "tty": False,
             "network_mode": "none",
             "read_only": True,
             "tmpfs": {"/tmp": f"rw,noexec,nosuid,nodev,size={lim.tmpfs_mib}m,mode=1777"},
             "working_dir": "/tmp",
-            "user": "65534:65534",
+            # The supervisor starts as root with only these two, to run the learner's process as
+            # another user than itself; it drops them before any submission arrives.
+            "user": "0:0",
             "cap_drop": ["ALL"],
-            "security_opt": ["no-new-privileges:true", f"seccomp={profile_json()}"],
-            "mem_limit": f"{lim.memory_mib}m",
-            "memswap_limit": f"{lim.memory_mib}m",
+            "cap_add": ["SETUID", "SETGID"],
+            "security_opt": ["no-new-privileges:true", f"seccomp={profile_json(lim.runtime)}"],
+            "mem_limit": memory,
+            "memswap_limit": memory,
             "pids_limit": lim.pids,
             "nano_cpus": int(lim.cpus * 1e9),
             # Under load, the host (the bot's event loop, the engine) gets the CPU first.
@@ -172,11 +217,20 @@ class Engine:
             "environment": {"LANG": "C.UTF-8", "HOME": "/tmp"},  # nothing from the host
             "hostname": "sandbox",
             "log_config": LogConfig(type="none"),
-            "labels": {LABEL: "1", OWNER_LABEL: self.owner, INSTANCE_LABEL: self.instance},
+            "auto_remove": True,  # its supervisor ends it; the engine then removes it
+            "labels": {
+                LABEL: "1",
+                OWNER_LABEL: self.owner,
+                INSTANCE_LABEL: self.instance,
+                LIFETIME_LABEL: f"{self.lifetime:g}",
+            },
         }
+        if lim.runtime != "runc":
+            options["runtime"] = lim.runtime
+        return options
 
     def prepare(self) -> Prepared:
-        """Create a container, attach to its stdio and start it (its bootstrap then waits)."""
+        """Create a container, attach to its stdio and start it (its supervisor then waits)."""
         try:
             container = self._client.containers.create(self.image, **self.container_options())
         except ImageNotFound as exc:
@@ -201,27 +255,39 @@ class Engine:
             raise SandboxUnavailable(f"could not start a sandbox container: {exc}") from exc
 
     def destroy(self, container: Container) -> None:
-        """Kill and remove; a container that is already gone is fine."""
+        """Kill and remove; a container that is already gone (or going) is fine."""
         try:
             container.remove(force=True)
         except NotFound:
             pass
+        except APIError as exc:
+            if exc.status_code not in (404, 409):  # 409: the engine is already removing it
+                log.warning("could not remove sandbox container %s: %s", container.id[:12], exc)
         except INFRA_ERRORS as exc:
             log.warning("could not remove sandbox container %s: %s", container.id[:12], exc)
 
-    def reap(self, all_owners: bool = False) -> int:
-        """Remove sandbox containers whose owning process is gone (or all of them)."""
-        host = socket.gethostname()
+    def reap(self, all_owners: bool = False, grace: float = REAP_GRACE_SECONDS) -> int:
+        """Remove sandbox containers past their lifetime (or all of them).
+
+        Every container ends by itself within its lifetime, and no process uses one past it,
+        so age alone tells an orphan — whichever process, PID namespace or machine made it.
+        """
         removed = 0
+        now = time.time()
         # sparse: no per-container inspect, which would race with containers being removed
-        for container in self._client.containers.list(all=True, sparse=True,
-                                                      filters={"label": LABEL}):
-            owner = (container.attrs.get("Labels") or {}).get(OWNER_LABEL, "")
-            owner_host, _, pid = owner.rpartition(":")
-            if not all_owners and owner_host == host and pid.isdigit() and _alive(int(pid)):
-                continue
-            if not all_owners and owner_host and owner_host != host:
-                continue  # another machine sharing this engine: not ours to judge
+        for container in self._client.containers.list(
+            all=True, sparse=True, filters={"label": LABEL}
+        ):
+            labels = container.attrs.get("Labels") or {}
+            created = container.attrs.get("Created")
+            if not all_owners:
+                try:
+                    lifetime = float(labels.get(LIFETIME_LABEL, LEGACY_REAP_SECONDS))
+                    age = now - float(created)
+                except (TypeError, ValueError):
+                    continue
+                if age <= lifetime + grace:
+                    continue
             self.destroy(container)
             removed += 1
         return removed
@@ -229,7 +295,8 @@ class Engine:
     def list_ids(self) -> list[str]:
         """Containers this engine object made that still exist."""
         found = self._client.containers.list(
-            all=True, sparse=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"})
+            all=True, sparse=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"}
+        )
         return [c.id for c in found]
 
     # -- one execution -------------------------------------------------------------------------
@@ -239,35 +306,31 @@ class Engine:
         prepared: Prepared,
         payload: bytes,
         reader: EventReader,
-        limits: SandboxLimits,
+        wall_seconds: float,
         byte_cap: int,
-        judge: bool,
     ) -> RawRun:
-        """Send the payload and collect output until done, exit, timeout or flood.
-
-        Judge mode stops reading at the harness's "done" event and leaves the container's exit
-        to the caller's disposal; run mode reads to the end and fetches the exit status.
-        """
+        """Send the payload and collect events until "done", the end of the stream, the
+        host's own deadline or more bytes than the supervisor would ever send."""
         run = RawRun(reader=reader)
         sock = prepared.sock
         started = time.monotonic()
-        deadline = started + limits.wall_seconds
-        test_deadline: float | None = None
-        buffer = b""
-        total = 0
         try:
+            sock.settimeout(READY_SECONDS + wall_seconds + HOST_SLACK_SECONDS)
             sock.sendall(payload)
         except OSError as exc:
             raise SandboxUnavailable(f"could not send the program to its container: {exc}") from exc
+        deadline = time.monotonic() + READY_SECONDS + wall_seconds + HOST_SLACK_SECONDS
+        buffer = bytearray()
+        total = 0
+        stderr = bytearray()
         while not run.finished:
-            now = time.monotonic()
-            limit = deadline if test_deadline is None else min(deadline, test_deadline)
-            if now >= limit:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 run.timed_out = True
                 break
-            sock.settimeout(limit - now)
+            sock.settimeout(left)
             try:
-                data = sock.recv(65536)
+                data = sock.recv(1 << 20)
             except TimeoutError:
                 continue
             except OSError as exc:
@@ -283,52 +346,25 @@ class Engine:
                 size = int.from_bytes(buffer[4:8], "big")
                 if len(buffer) < 8 + size:
                     break
-                stream, chunk, buffer = buffer[0], buffer[8 : 8 + size], buffer[8 + size :]
-                total += len(chunk)
-                target = run.stdout if stream == STDOUT else run.stderr
-                room = byte_cap - len(target)
-                if room > 0:
-                    target += chunk[:room]
+                stream, chunk = buffer[0], bytes(buffer[8 : 8 + size])
+                del buffer[: 8 + size]
+                total += size
                 if stream != STDOUT:
+                    stderr += chunk[: max(0, 4096 - len(stderr))]
                     continue
                 for event in reader.feed(chunk):
-                    kind = event["t"]
-                    if kind == "hello":
+                    if isinstance(event, Hello):
                         run.hello = True
-                    elif not judge:
-                        continue  # run mode: the rest of stdout belongs to the program
-                    elif kind == "start":
-                        run.timeout_test = event.get("i")
-                        test_deadline = time.monotonic() + limits.test_seconds + TEST_SLACK_SECONDS
-                    elif kind == "done":
+                    elif isinstance(event, Done):
                         run.finished = True
-                    elif "i" in event:
-                        test_deadline = None
-            if total > byte_cap:
-                run.flooded = True
+            if total > byte_cap or reader.garbled:
+                run.flooded = total > byte_cap
                 break
         run.duration = time.monotonic() - started
-        if not run.hello and not run.timed_out:
-            raise SandboxUnavailable("the sandbox container stopped before running the program")
-        if run.exited:
-            self._collect_exit(prepared.container, run)
+        run.stderr = bytes(stderr)
+        if not run.hello:  # the payload never reached a working supervisor: not the learner's doing
+            raise SandboxUnavailable(
+                "the sandbox container stopped before running the program"
+                + (f": {run.stderr.decode('utf-8', 'replace')[-300:]}" if run.stderr else "")
+            )
         return run
-
-    def _collect_exit(self, container: Container, run: RawRun) -> None:
-        try:
-            status = container.wait(timeout=5)
-            run.exit_code = status.get("StatusCode")
-            container.reload()
-            run.oom = bool(container.attrs.get("State", {}).get("OOMKilled"))
-        except INFRA_ERRORS as exc:
-            log.warning("could not read the exit status of %s: %s", container.short_id, exc)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

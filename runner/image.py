@@ -1,7 +1,10 @@
-"""Building the sandbox image: from the Dockerfile when a registry answers, else offline.
+"""Building the sandbox images: from the Dockerfile when a registry answers, else offline.
 
-Both paths produce Debian bookworm with Debian's own ``python3``, labelled with the Python
-version so the runner can tell users which Python judges them.
+One image per Python series, each the Debian release that ships it with Debian's own
+``python3``: 3.13 from trixie (the default judge), 3.11 from bookworm. Both build paths give the
+same root filesystem, labelled with the exact Python version so verdicts can say which Python
+judged them. Tags carry the series and a revision (``pydojo-sandbox:3.13-1``), so a rebuilt
+image never silently replaces another.
 """
 
 from __future__ import annotations
@@ -17,8 +20,12 @@ from pathlib import Path
 import docker
 from docker.errors import BuildError, DockerException, ImageNotFound
 
-SUITE = "bookworm"
+PYTHONS = {"3.13": "trixie", "3.11": "bookworm"}  # Python series -> the Debian release with it
+DEFAULT_PYTHON = "3.13"
+REPOSITORY = "pydojo-sandbox"
+REVISION = 1  # raise it when the image's contents change
 VERSION_LABEL = "pydojo.python"
+SUITE_LABEL = "pydojo.debian"
 TRIM = [
     "usr/share/doc",
     "usr/share/man",
@@ -32,10 +39,24 @@ class ImageBuildError(Exception):
     pass
 
 
+def image_tag(python: str = DEFAULT_PYTHON, repository: str = REPOSITORY) -> str:
+    return f"{repository}:{python}-{REVISION}"
+
+
 def build_image(
-    tag: str, *, offline: bool = False, force: bool = False, say: Callable[[str], None] = print
+    tag: str,
+    *,
+    python: str = DEFAULT_PYTHON,
+    offline: bool = False,
+    force: bool = False,
+    say: Callable[[str], None] = print,
 ) -> str:
-    """Build ``tag`` unless it exists; return the Python version it carries."""
+    """Build ``tag`` with Python ``python`` unless it exists; return the version it carries."""
+    if python not in PYTHONS:
+        raise ImageBuildError(
+            f"no sandbox image for Python {python}; choose one of {', '.join(PYTHONS)}"
+        )
+    suite = PYTHONS[python]
     client = docker.from_env(timeout=600)
     if not force:
         try:
@@ -49,30 +70,39 @@ def build_image(
     base_tag = f"{tag}-base"
     if not offline:
         try:
-            say("building from runner/image/Dockerfile ...")
+            say(f"building from runner/image/Dockerfile (debian:{suite}-slim) ...")
             with as_file(files("runner").joinpath("image")) as context:
-                client.images.build(path=str(context), tag=base_tag, rm=True, pull=False)
+                client.images.build(
+                    path=str(context), tag=base_tag, rm=True, pull=False, buildargs={"SUITE": suite}
+                )
         except (BuildError, DockerException) as exc:
             say(f"the Dockerfile build failed ({_first_line(exc)}); building offline instead")
             offline = True
     if offline:
-        _build_offline(client, base_tag, say)
+        _build_offline(client, base_tag, suite, say)
     version = _python_version(client, base_tag)
+    if not version.startswith(python + "."):
+        raise ImageBuildError(f"debian {suite} gave Python {version}, not {python}")
     # Label on top of either base, so both paths end in the same shape of image.
-    dockerfile = f"FROM {base_tag}\nLABEL {VERSION_LABEL}={version}\nUSER 65534:65534\n"
+    dockerfile = (
+        f"FROM {base_tag}\nLABEL {VERSION_LABEL}={version} {SUITE_LABEL}={suite}\n"
+        "USER 65534:65534\n"
+    )
     client.images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=tag, rm=True, pull=False)
     client.images.remove(base_tag, noprune=True)
     say(f"built {tag} with Python {version}")
     return version
 
 
-def _build_offline(client: docker.DockerClient, tag: str, say: Callable[[str], None]) -> None:
+def _build_offline(
+    client: docker.DockerClient, tag: str, suite: str, say: Callable[[str], None]
+) -> None:
     if shutil.which("debootstrap") is None:
         raise ImageBuildError("debootstrap is missing: `apt-get install -y debootstrap` (as root)")
     with tempfile.TemporaryDirectory(prefix="pydojo-rootfs-") as tmp:
         rootfs = Path(tmp) / "rootfs"
-        say(f"debootstrap {SUITE} with python3 (about a minute) ...")
-        _check(["debootstrap", "--variant=minbase", "--include=python3", SUITE, str(rootfs)])
+        say(f"debootstrap {suite} with python3 (a minute or two) ...")
+        _check(["debootstrap", "--variant=minbase", "--include=python3", suite, str(rootfs)])
         for relative in TRIM:
             target = rootfs / relative
             if target.is_dir():
@@ -88,6 +118,19 @@ def _build_offline(client: docker.DockerClient, tag: str, say: Callable[[str], N
             tag=version,
             changes=["ENV LANG=C.UTF-8", "WORKDIR /tmp", "USER 65534:65534"],
         )
+
+
+def present() -> dict[str, str | None]:
+    """For each Python series, the exact version of its image here, or None when missing."""
+    client = docker.from_env(timeout=30)
+    found: dict[str, str | None] = {}
+    for python in PYTHONS:
+        try:
+            labels = client.images.get(image_tag(python)).labels or {}
+            found[python] = labels.get(VERSION_LABEL)
+        except ImageNotFound:
+            found[python] = None
+    return found
 
 
 def _python_version(client: docker.DockerClient, tag: str) -> str:

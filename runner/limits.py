@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
 class SandboxLimits(BaseModel):
-    """Caps applied to every container; each one can be overridden from the environment."""
+    """Caps applied to every container, and how it is isolated; each can be overridden from the
+    environment (``PYDOJO_SANDBOX__<NAME>``)."""
 
     memory_mib: int = Field(128, ge=16, description="RAM cap; swap is set equal, so no swap")
     pids: int = Field(64, ge=8, description="processes and threads inside the container")
@@ -15,6 +18,12 @@ class SandboxLimits(BaseModel):
     test_seconds: float = Field(2.0, gt=0, description="wall time for one test case")
     output_bytes: int = Field(64 * 1024, ge=1024, description="stdout+stderr of the user's code")
     tmpfs_mib: int = Field(16, ge=1, description="size of the writable, noexec /tmp")
+    idle_seconds: float = Field(
+        60.0, ge=5, description="a pre-started container waiting longer than this ends itself"
+    )
+    runtime: Literal["runc", "runsc"] = Field(
+        "runc", description="container runtime: runc, or runsc for gVisor's user-space kernel"
+    )
 
     def for_problem(self, test_seconds: float | None) -> SandboxLimits:
         """Limits with a problem's own per-test time, never above the submission's wall time."""

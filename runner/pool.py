@@ -26,9 +26,11 @@ class WarmPool:
         executor: Executor,
         dispose: Callable[[Prepared], None],
         parallel: int = 2,
+        idle_seconds: float = 60.0,
     ) -> None:
         self.engine = engine
         self.size = size
+        self.idle_seconds = idle_seconds
         self.parallel = max(1, parallel)
         self._executor = executor
         self._dispose = dispose
@@ -43,9 +45,15 @@ class WarmPool:
 
     def take(self) -> Prepared | None:
         """A ready container, or None if the pool is empty (the caller then makes one)."""
+        self._discard_stale()
         prepared = self._ready.popleft() if self._ready else None
         self._wake.set()
         return prepared
+
+    def _discard_stale(self) -> None:
+        """Containers near their idle limit end by themselves soon: replace them first."""
+        while self._ready and not self._ready[0].fresh(self.idle_seconds):
+            self._dispose(self._ready.popleft())
 
     @property
     def ready(self) -> int:
@@ -69,10 +77,12 @@ class WarmPool:
         loop = asyncio.get_running_loop()
         backoff = 0.5
         while not self._closed:
+            self._discard_stale()
             missing = self.size - len(self._ready)
             if missing <= 0:
                 self._wake.clear()
-                await self._wake.wait()
+                with contextlib.suppress(TimeoutError):  # look at the ages now and then
+                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds / 8)
                 continue
             batch = [
                 loop.run_in_executor(self._executor, self.engine.prepare)

@@ -1,31 +1,48 @@
-"""The wire between host and container: the payload going in, marked JSON events coming out."""
+"""The wire between host and container: the payload going in, marked JSON events coming out.
+
+The container's command line carries the supervisor and the worker (``runner/sandbox/``); a
+submission arrives on stdin as ``<length>\\n<json>``. What comes back is read as hostile data:
+every line is bounded before it is parsed, and every event is validated against a strict model
+(types, ranges, sizes); anything else makes the run ``garbled``.
+"""
 
 from __future__ import annotations
 
 import json
-import secrets
+import random
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .limits import SandboxLimits
-from .spec import JudgeSpec
+from .plan import Plan
+from .spec import JudgeSpec, Kind
 
-# The container's only program: read one length-prefixed JSON payload from stdin, then run the
-# harness it carries. Kept tiny because it is baked into every container's command line.
-BOOTSTRAP = (
-    "import sys,json\n"
-    "n=int(sys.stdin.buffer.readline())\n"
-    "p=json.loads(sys.stdin.buffer.read(n))\n"
-    "exec(compile(p.pop('harness'),'<harness>','exec'),{'__name__':'harness','PAYLOAD':p})\n"
-)
-VALUE_CHARS = 1024 * 1024  # largest return value repr reported back (separate from output cap)
+MARK = b"\x1e"
+KEPT_STDOUT = 4000  # bytes of a test's output kept for display when output is not the answer
+LINE_SLACK = 64 * 1024
 
 
 @cache
-def harness_source() -> str:
-    return files("runner").joinpath("harness.py").read_text(encoding="utf-8")
+def program(name: str) -> str:
+    return files("runner").joinpath("sandbox", name).read_text(encoding="utf-8")
+
+
+def command(idle_seconds: float) -> list[str]:
+    """The container's command: the supervisor, its idle limit and the worker's source."""
+    return [
+        "python3",
+        "-I",
+        "-S",
+        "-B",
+        "-c",
+        program("supervisor.py"),
+        f"{idle_seconds:g}",
+        program("encoding.py") + "\n\n" + program("worker.py"),
+    ]
 
 
 def _frame(payload: dict[str, Any]) -> bytes:
@@ -33,96 +50,185 @@ def _frame(payload: dict[str, Any]) -> bytes:
     return str(len(body)).encode() + b"\n" + body
 
 
-def judge_payload(source: str, spec: JudgeSpec, limits: SandboxLimits, nonce: str) -> bytes:
-    tests = [{"args": t.args, "calls": t.calls, "stdin": t.stdin} for t in spec.tests]
-    return _frame(
-        {
-            "harness": harness_source(),
+def cpu_seconds(limits: SandboxLimits) -> int:
+    return int(limits.wall_seconds) + 1
+
+
+# The learner's address space: their memory limit plus what an idle interpreter maps.
+INTERPRETER_MIB = 40
+
+
+def worker_limits(limits: SandboxLimits) -> dict[str, int]:
+    return {
+        "cpu_seconds": cpu_seconds(limits),
+        "memory_bytes": (limits.memory_mib + INTERPRETER_MIB) * 1024 * 1024,
+    }
+
+
+@dataclass(frozen=True)
+class JudgeJob:
+    payload: bytes
+    order: list[int]  # the spec's test index for each position run (hidden tests shuffled)
+    caps: list[int]
+
+
+def judge_job(
+    source: str,
+    spec: JudgeSpec,
+    plan: Plan,
+    limits: SandboxLimits,
+    rng: random.Random | None = None,
+    cap: int | None = None,
+) -> JudgeJob:
+    """Visible tests first, in order; hidden tests in a fresh order every time, so which one
+    fails first says nothing stable about it."""
+    visible = [i for i, t in enumerate(spec.tests) if not t.hidden]
+    hidden = [i for i, t in enumerate(spec.tests) if t.hidden]
+    (rng or random.SystemRandom()).shuffle(hidden)
+    order = visible + hidden
+    keep = limits.output_bytes if spec.kind is Kind.STDIO or plan.keeps_output else KEPT_STDOUT
+    caps = [cap if cap is not None else plan.tests[i].cap for i in order]
+    payload = {
+        "mode": "judge",
+        "kind": spec.kind.value,
+        "setup": {
             "mode": "judge",
-            "nonce": nonce,
             "source": source,
             "kind": spec.kind.value,
             "entry": spec.entry_point,
-            "tests": tests,
-            "test_seconds": limits.test_seconds,
-            "output_bytes": limits.output_bytes,
-            "value_chars": VALUE_CHARS,
-        }
-    )
+            **worker_limits(limits),
+        },
+        "tests": [plan.tests[i].request for i in order],
+        "caps": caps,
+        "keep": keep,
+        "test_seconds": limits.test_seconds,
+        "wall_seconds": limits.wall_seconds,
+        "output_bytes": limits.output_bytes,
+    }
+    return JudgeJob(_frame(payload), order, caps)
 
 
-def run_payload(source: str, stdin: str, limits: SandboxLimits, nonce: str) -> bytes:
+def run_payload(source: str, stdin: str, limits: SandboxLimits) -> bytes:
     return _frame(
         {
-            "harness": harness_source(),
             "mode": "run",
-            "nonce": nonce,
-            "source": source,
-            "stdin": stdin,
-            "test_seconds": limits.wall_seconds,
+            "setup": {
+                "mode": "run",
+                "source": source,
+                "stdin": stdin,
+                **worker_limits(limits),
+            },
+            "wall_seconds": limits.wall_seconds,
             "output_bytes": limits.output_bytes,
-            "value_chars": VALUE_CHARS,
         }
     )
 
 
-def new_nonce() -> str:
-    return secrets.token_hex(8)
+# -- events --------------------------------------------------------------------------------------
+
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Millis = Annotated[float, Field(ge=0, le=10_000_000)]
+Code = Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class Hello(_Event):
+    t: Literal["hello"]
+    python: Annotated[str, Field(max_length=40)]
+
+
+class Loaded(_Event):
+    t: Literal["loaded"]
+    frame: str  # the worker's own report: parsed later, as hostile
+
+
+class Result(_Event):
+    t: Literal["result"]
+    i: Count
+    ms: Millis
+    steps: str
+    stdout: str = ""
+
+
+class Stopped(_Event):
+    """The run ended early at test ``i`` (None: while loading)."""
+
+    t: Literal["timeout", "wall", "output", "too_large", "invalid", "died", "unready"]
+    i: Count | None = None
+    ms: Millis | None = None
+    code: Code | None = None
+    signal: Annotated[int, Field(ge=0, le=128)] | None = None
+    oom: bool = False
+    stdout: str = ""
+    stderr: str = ""
+    why: Annotated[str, Field(max_length=400)] = ""
+
+
+class Out(_Event):
+    t: Literal["out"]
+    fd: Literal[1, 2]
+    data: str
+
+
+class Exit(_Event):
+    t: Literal["exit"]
+    code: Code | None = None
+    signal: Annotated[int, Field(ge=0, le=128)] | None = None
+    oom: bool = False
+
+
+class Done(_Event):
+    t: Literal["done"]
+    peak: Annotated[int, Field(ge=0)] | None = None
+
+
+Event = Annotated[Hello | Loaded | Result | Stopped | Out | Exit | Done, Field(discriminator="t")]
+EVENT = TypeAdapter(Event)
 
 
 @dataclass
 class EventReader:
-    """Incrementally pulls marked events out of the container's stdout.
+    """Pulls marked events out of the container's stdout, bounded and validated.
 
-    The stream also carries whatever user code wrote straight to fd 1, so anything that is not a
-    complete, well-formed marked line is ignored; a broken event is remembered as ``garbled``.
+    ``max_line`` caps one event's size before it is parsed; ``max_events`` their number.
     """
 
-    nonce: str
-    events: list[dict[str, Any]] = field(default_factory=list)
+    max_line: int
+    max_events: int = 100_000
+    events: list[Any] = field(default_factory=list)
     garbled: bool = False
-    _buffer: bytes = b""
-
-    @property
-    def mark(self) -> bytes:
-        return b"\x1e" + self.nonce.encode() + b" "
+    _buffer: bytearray = field(default_factory=bytearray)
 
     def reset(self) -> None:
         self.events.clear()
         self.garbled = False
-        self._buffer = b""
+        self._buffer = bytearray()
 
-    def feed(self, chunk: bytes) -> list[dict[str, Any]]:
+    def feed(self, chunk: bytes) -> list[Any]:
         """Add bytes; return the events completed by them."""
-        mark, new = self.mark, []
+        new: list[Any] = []
         self._buffer += chunk
-        while True:
-            start = self._buffer.find(mark)
-            if start < 0:
-                self._buffer = self._buffer[-(len(mark) - 1) :]
-                break
-            end = self._buffer.find(b"\n", start)
+        while not self.garbled:
+            end = self._buffer.find(b"\n")
             if end < 0:
-                self._buffer = self._buffer[start:]
+                if len(self._buffer) > self.max_line:
+                    self.garbled = True
                 break
-            line = self._buffer[start + len(mark) : end]
-            self._buffer = self._buffer[end + 1 :]
+            line = bytes(self._buffer[:end])
+            del self._buffer[: end + 1]
+            if not line.startswith(MARK) or end > self.max_line:
+                self.garbled = True
+                break
+            if len(self.events) + len(new) >= self.max_events:
+                self.garbled = True
+                break
             try:
-                event = json.loads(line)
-            except ValueError:
+                new.append(EVENT.validate_python(json.loads(line[1:])))
+            except (ValueError, ValidationError, RecursionError):
                 self.garbled = True
-                continue
-            if isinstance(event, dict) and isinstance(event.get("t"), str):
-                new.append(event)
-            else:
-                self.garbled = True
+                break
         self.events.extend(new)
         return new
-
-    def strip_hello(self, stdout: bytes) -> bytes:
-        """Run mode: the stdout the user's program produced, without the harness greeting."""
-        mark = self.mark
-        if stdout.startswith(mark):
-            end = stdout.find(b"\n")
-            return stdout[end + 1 :] if end >= 0 else b""
-        return stdout

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import docker
 import pytest
 
 from runner import DEFAULT_IMAGE
 from runner.engine import LABEL, OWNER_LABEL, owner_tag
+from tests.servers import RedisServer, redis_binary
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -42,8 +46,10 @@ def labelled_containers() -> list[str]:
     """Sandbox containers made by this test process (other processes may share the engine)."""
     client = docker.from_env(timeout=10)
     mine = f"{OWNER_LABEL}={owner_tag()}"
-    return [c.id for c in client.containers.list(all=True, sparse=True,
-                                                 filters={"label": [LABEL, mine]})]
+    return [
+        c.id
+        for c in client.containers.list(all=True, sparse=True, filters={"label": [LABEL, mine]})
+    ]
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +58,30 @@ def sandbox() -> Iterator[None]:
     require(sandbox_problem(), "Docker sandbox")
     yield
     assert labelled_containers() == [], "sandbox containers leaked"
+
+
+def _redis() -> Iterator[RedisServer]:
+    binary = redis_binary()
+    require(None if binary else "no redis-server binary (apt-get install redis-server)", "Redis")
+    assert binary is not None
+    # Not under pytest's tmp_path: other pytest runs on the machine prune old basetemps.
+    directory = Path(tempfile.mkdtemp(prefix="pydojo-redis-"))
+    server = RedisServer(binary, directory)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis server on loopback for the whole session (each test uses its own queue name)."""
+    yield from _redis()
+
+
+@pytest.fixture
+def fresh_redis() -> Iterator[RedisServer]:
+    """A Redis server of this test's own, which the test may stop and start."""
+    yield from _redis()

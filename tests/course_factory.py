@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-MODULE = '''
+MODULE = """
 id = "{module}"
 title = "{title}"
 order = {order}
@@ -26,7 +26,9 @@ overview = "Something else entirely, for variety."
 [subtopics.other.types.misc]
 title = "Misc"
 overview = "Assorted small exercises."
-'''
+"""
+
+HINTS = '["Think about operators.", "Use +.", "Give back the sum of the two numbers."]'
 
 PROBLEM = '''
 id = "{id}"
@@ -48,7 +50,7 @@ def add(a, b):
     {solution_body}
 """
 explanation = "Use the plus operator; constant time."
-hints = ["Think about operators.", "Use +.", "return a plus b"]
+hints = {hints}
 
 [[examples]]
 args = "2, 3"
@@ -80,19 +82,44 @@ expected = "101"
 '''
 
 
-def write_problem(root: Path, pid: str, module: str = "alpha", subtopic: str = "basics",
-                  problem_type: str = "arithmetic", difficulty: str = "beginner",
-                  tags: str = '["plus"]', starter_body: str = "pass",
-                  solution_body: str = "return a + b", extra: str = "") -> Path:
+def write_problem(
+    root: Path,
+    pid: str,
+    module: str = "alpha",
+    subtopic: str = "basics",
+    problem_type: str = "arithmetic",
+    difficulty: str = "beginner",
+    tags: str = '["plus"]',
+    starter_body: str = "pass",
+    solution_body: str = "return a + b",
+    extra: str = "",
+    hints: str = HINTS,
+) -> Path:
     folder = root / module
     folder.mkdir(parents=True, exist_ok=True)
     if not (folder / "module.toml").exists():
         order = len(list(root.iterdir()))
         (folder / "module.toml").write_text(
-            MODULE.format(module=module, title=module.title(), order=order))
+            MODULE.format(module=module, title=module.title(), order=order)
+        )
     path = folder / f"{pid}.toml"
-    path.write_text(PROBLEM.format(
-        id=pid, module=module, subtopic=subtopic, problem_type=problem_type,
-        difficulty=difficulty, tags=tags, starter_body=starter_body,
-        solution_body=solution_body) + extra)
+    path.write_text(
+        PROBLEM.format(
+            id=pid,
+            module=module,
+            subtopic=subtopic,
+            problem_type=problem_type,
+            difficulty=difficulty,
+            tags=tags,
+            starter_body=starter_body,
+            solution_body=solution_body,
+            hints=hints,
+        )
+        + extra
+    )
     return path
+
+
+def wrong_solution(note: str, code: str) -> str:
+    """A ``[[wrong_solutions]]`` table to pass as ``extra``."""
+    return f'\n[[wrong_solutions]]\nnote = "{note}"\ncode = """\n{code}\n"""\n'

@@ -6,16 +6,15 @@ XP is a reward only: nothing that chooses problems ever reads it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from curriculum import Difficulty
 
-XP_BY_DIFFICULTY = {Difficulty.BEGINNER: 50, Difficulty.INTERMEDIATE: 100,
-                    Difficulty.ADVANCED: 200}
+XP_BY_DIFFICULTY = {Difficulty.BEGINNER: 50, Difficulty.INTERMEDIATE: 100, Difficulty.ADVANCED: 200}
 NO_HINT_BONUS = 0.2  # solved without a hint
 FIRST_TRY_BONUS = 0.3  # solved on the first submission
 LEVELS = (0, 200, 600, 1200, 2000, 3200, 5000, 7500, 10500, 14000, 18000, 23000)
-REMINDER_LOCAL_HOUR = 18  # "streak at risk" from this local hour on
+DEFAULT_REMIND_HOURS = 6  # "streak at risk" this many hours before local midnight
 
 
 def xp_for_solve(difficulty: Difficulty, hints_used: int, attempts: int, revealed: bool) -> int:
@@ -55,11 +54,26 @@ def current_streak(last_day: date | None, streak: int, today: date) -> int:
     return 0
 
 
-def streak_at_risk(last_day: date | None, streak: int, now_local: datetime) -> bool:
-    """True when a live streak ends at local midnight unless the learner solves something."""
+def streak_at_risk(
+    last_day: date | None,
+    streak: int,
+    now_local: datetime,
+    hours_before: int = DEFAULT_REMIND_HOURS,
+) -> bool:
+    """True when a live streak ends at local midnight, at most ``hours_before`` hours from now
+    (real hours: a day with a clock change is not 24 long), unless the learner solves
+    something first."""
     today = now_local.date()
-    return (streak > 0 and last_day == today - timedelta(days=1)
-            and now_local.hour >= REMINDER_LOCAL_HOUR)
+    if streak <= 0 or last_day != today - timedelta(days=1):
+        return False
+    return time_to_midnight(now_local) <= timedelta(hours=hours_before)
+
+
+def time_to_midnight(now_local: datetime) -> timedelta:
+    """Real time until the end of the local day of ``now_local`` (an aware datetime)."""
+    midnight = datetime.combine(now_local.date() + timedelta(days=1), time(0), now_local.tzinfo)
+    # Aware datetimes sharing a tzinfo subtract as wall clocks: compare in UTC instead.
+    return midnight.astimezone(UTC) - now_local.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -79,8 +93,7 @@ BADGES: dict[str, BadgeInfo] = {
     "no-hints-10": BadgeInfo("Self-reliant", "Solved 10 problems without a hint"),
     "first-try-10": BadgeInfo("Sharpshooter", "Solved 10 problems on the first try"),
     "first-advanced": BadgeInfo("Deep end", "Solved an advanced problem"),
-    "module-all-levels": BadgeInfo("Well rounded",
-                                   "Solved every difficulty in one module"),
+    "module-all-levels": BadgeInfo("Well rounded", "Solved every difficulty in one module"),
     "module-mastered": BadgeInfo("Module master", "Solved 80% of a module's problems"),
     "daily-first": BadgeInfo("Early bird", "First in a server to solve its daily challenge"),
 }
@@ -104,8 +117,12 @@ class BadgeFacts:
 
 def earned_badges(facts: BadgeFacts) -> set[str]:
     earned = set()
-    for count, code in ((1, "first-solve"), (10, "solves-10"), (50, "solves-50"),
-                        (100, "solves-100")):
+    for count, code in (
+        (1, "first-solve"),
+        (10, "solves-10"),
+        (50, "solves-50"),
+        (100, "solves-100"),
+    ):
         if facts.solved >= count:
             earned.add(code)
     for days, code in ((3, "streak-3"), (7, "streak-7"), (30, "streak-30")):

@@ -1,4 +1,5 @@
-"""Learners and servers: rows created on first use, preferences and settings."""
+"""Learners and servers: rows created on first use, and learners' preferences (server
+settings live in ``server_settings``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db import Database
-from bot.db.models import Guild, LeaderboardOptIn, User
+from bot.db.models import Guild, User
 
 from .clock import Clock, is_valid_zone, utc_now, zone
 from .rewards import streak_at_risk
@@ -31,20 +32,42 @@ async def lock_user(session: AsyncSession, user_id: int, now: datetime) -> User:
     the same learner are applied one after the other (row lock on PostgreSQL; SQLite's
     BEGIN IMMEDIATE already serialises writers).
     """
-    query = select(User).where(User.id == user_id).with_for_update().execution_options(
-        populate_existing=True)
+    query = (
+        select(User)
+        .where(User.id == user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     user = (await session.execute(query)).scalar_one_or_none()
     if user is None:
-        await insert_ignore(session, User, id=user_id, time_zone="UTC", dm_reminders=False,
-                            xp=0, solved_count=0, no_hint_solves=0, first_try_solves=0,
-                            streak=0, best_streak=0, created_at=now)
+        await insert_ignore(
+            session,
+            User,
+            id=user_id,
+            time_zone="UTC",
+            dm_reminders=False,
+            xp=0,
+            solved_count=0,
+            no_hint_solves=0,
+            first_try_solves=0,
+            streak=0,
+            best_streak=0,
+            created_at=now,
+        )
         user = (await session.execute(query)).scalar_one()
     return user
 
 
 async def ensure_guild(session: AsyncSession, guild_id: int, now: datetime) -> Guild:
-    await insert_ignore(session, Guild, id=guild_id, practice_threads=True, time_zone="UTC",
-                        daily_time="09:00", created_at=now)
+    await insert_ignore(
+        session,
+        Guild,
+        id=guild_id,
+        practice_threads=True,
+        time_zone="UTC",
+        daily_time="09:00",
+        created_at=now,
+    )
     guild = await session.get(Guild, guild_id, populate_existing=True)
     assert guild is not None
     return guild
@@ -71,11 +94,20 @@ class UserService:
         """Learners who asked for reminders and lose their streak at local midnight."""
         now = self.clock()
         async with self.db.read() as session:
-            candidates = await session.scalars(select(User).where(
-                User.dm_reminders, User.streak > 0,
-                User.last_solve_day >= (now - timedelta(days=2)).date()))
-            return [u for u in candidates if streak_at_risk(
-                u.last_solve_day, u.streak, now.astimezone(zone(u.time_zone)))]
+            candidates = await session.scalars(
+                select(User).where(
+                    User.dm_reminders,
+                    User.streak > 0,
+                    User.last_solve_day >= (now - timedelta(days=2)).date(),
+                )
+            )
+            return [
+                u
+                for u in candidates
+                if streak_at_risk(
+                    u.last_solve_day, u.streak, now.astimezone(zone(u.time_zone)), u.remind_hours
+                )
+            ]
 
     async def set_dm_reminders(self, user_id: int, enabled: bool) -> None:
         async with self.db.write() as session:
@@ -85,28 +117,3 @@ class UserService:
     async def guild(self, guild_id: int) -> Guild:
         async with self.db.write() as session:
             return await ensure_guild(session, guild_id, self.clock())
-
-    async def update_guild(self, guild_id: int, **settings: Any) -> Guild:
-        allowed = {"practice_threads", "time_zone", "daily_channel_id", "daily_time",
-                   "daily_role_id", "daily_difficulty"}
-        unknown = set(settings) - allowed
-        if unknown:
-            raise ValueError(f"unknown guild settings: {sorted(unknown)}")
-        if "time_zone" in settings and not is_valid_zone(settings["time_zone"]):
-            raise ValueError(f"unknown time zone {settings['time_zone']!r}")
-        async with self.db.write() as session:
-            guild = await ensure_guild(session, guild_id, self.clock())
-            for name, value in settings.items():
-                setattr(guild, name, value)
-            return guild
-
-    async def set_leaderboard_opt_in(self, guild_id: int, user_id: int, opted_in: bool) -> None:
-        async with self.db.write() as session:
-            now = self.clock()
-            await lock_user(session, user_id, now)
-            await ensure_guild(session, guild_id, now)
-            existing = await session.get(LeaderboardOptIn, (guild_id, user_id))
-            if opted_in and existing is None:
-                session.add(LeaderboardOptIn(guild_id=guild_id, user_id=user_id, created_at=now))
-            elif not opted_in and existing is not None:
-                await session.delete(existing)

@@ -36,10 +36,13 @@ class FakeClock:
 
 
 def verdict(status: Status = Status.ACCEPTED, passed: int = 5, total: int = 5) -> Verdict:
-    tests = [TestOutcome(number=i + 1, hidden=i >= 2,
-                         status=Status.ACCEPTED if i < passed else status) for i in range(total)]
-    return Verdict(status=status, summary=status.value, passed=passed, total=total, tests=tests,
-                   duration_ms=12)
+    tests = [
+        TestOutcome(number=i + 1, hidden=i >= 2, status=Status.ACCEPTED if i < passed else status)
+        for i in range(total)
+    ]
+    return Verdict(
+        status=status, summary=status.value, passed=passed, total=total, tests=tests, duration_ms=12
+    )
 
 
 def wrong() -> Verdict:
@@ -64,8 +67,15 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Curriculum:
     root = tmp_path_factory.mktemp("course")
     for pid, module, subtopic, difficulty in COURSE:
         problem_type = "arithmetic" if subtopic == "basics" else "misc"
-        write_problem(root, pid, module=module, subtopic=subtopic, problem_type=problem_type,
-                      difficulty=difficulty, tags=f'["{subtopic}"]')
+        write_problem(
+            root,
+            pid,
+            module=module,
+            subtopic=subtopic,
+            problem_type=problem_type,
+            difficulty=difficulty,
+            tags=f'["{subtopic}"]',
+        )
     return load_curriculum(root)
 
 
@@ -91,8 +101,10 @@ def postgres_server() -> Iterator[str]:
         yield given.rstrip("/")
         return
     binaries = _postgres_bin()
-    require(None if binaries else "no PostgreSQL server binaries (apt-get install postgresql)",
-            "PostgreSQL")
+    require(
+        None if binaries else "no PostgreSQL server binaries (apt-get install postgresql)",
+        "PostgreSQL",
+    )
     assert binaries is not None
     data = Path(tempfile.mkdtemp(prefix="pydojo-pg-"))
     port = _free_port()
@@ -100,17 +112,45 @@ def postgres_server() -> Iterator[str]:
     if as_postgres:
         shutil.chown(data, "postgres", "postgres")
     cluster = data / "cluster"
-    subprocess.run([*as_postgres, str(binaries / "initdb"), "-D", str(cluster), "-U", "postgres",
-                    "--auth=trust", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
-    subprocess.run([*as_postgres, str(binaries / "pg_ctl"), "-D", str(cluster), "-w", "-l",
-                    str(data / "log"), "-o",
-                    f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off",
-                    "start"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_postgres,
+            str(binaries / "initdb"),
+            "-D",
+            str(cluster),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            *as_postgres,
+            str(binaries / "pg_ctl"),
+            "-D",
+            str(cluster),
+            "-w",
+            "-l",
+            str(data / "log"),
+            "-o",
+            f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
     finally:
-        subprocess.run([*as_postgres, str(binaries / "pg_ctl"), "-D", str(cluster), "-m",
-                        "immediate", "stop"], capture_output=True)
+        subprocess.run(
+            [*as_postgres, str(binaries / "pg_ctl"), "-D", str(cluster), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
         shutil.rmtree(data, ignore_errors=True)
 
 
@@ -143,6 +183,3 @@ async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Da
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
-
-
-

@@ -14,8 +14,9 @@ PROBLEM = Path(__file__).parent / "data" / "add.toml"
 
 
 def pydojo(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def program(tmp_path: Path):
         path = tmp_path / name
         path.write_text(text)
         return path
+
     return write
 
 
@@ -35,7 +37,11 @@ def test_run_json_prints_exactly_one_object(sandbox: None, program) -> None:
     result = json.loads(done.stdout)
     assert set(result) >= {"status", "exit_code", "stdout", "stderr", "truncated", "duration_ms"}
     assert (result["status"], result["exit_code"], result["stdout"], result["stderr"]) == (
-        "ok", 0, "SHOUT\n", "e\n")
+        "ok",
+        0,
+        "SHOUT\n",
+        "e\n",
+    )
 
 
 def test_run_plain_shows_status(sandbox: None, program) -> None:
@@ -44,8 +50,13 @@ def test_run_plain_shows_status(sandbox: None, program) -> None:
 
 
 def test_judge_json_and_plain(sandbox: None, program) -> None:
-    good = pydojo("judge", str(program("def add(a, b):\n    return a + b\n")),
-                  "--problem", str(PROBLEM), "--json")
+    good = pydojo(
+        "judge",
+        str(program("def add(a, b):\n    return a + b\n")),
+        "--problem",
+        str(PROBLEM),
+        "--json",
+    )
     assert good.returncode == 0, good.stderr
     verdict = json.loads(good.stdout)
     assert verdict["status"] == "accepted" and verdict["passed"] == verdict["total"] == 7

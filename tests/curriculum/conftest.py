@@ -21,4 +21,5 @@ def course_dir(tmp_path: Path) -> Path:
 def write(course_dir: Path) -> Callable[..., Path]:
     def writer(pid: str, **fields: str) -> Path:
         return write_problem(course_dir, pid, **fields)
+
     return writer

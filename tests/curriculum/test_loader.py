@@ -72,7 +72,20 @@ def test_unknown_placeholders_and_unused_parameters_are_refused(write, course_di
     path.write_text(path.read_text().replace("Problem templ", "Problem {{ghost}}"))
     with pytest.raises(CurriculumError, match="ghost"):
         load_curriculum(course_dir)
-    path.write_text(path.read_text().replace("Problem {{ghost}}", "Problem")
-                    + '\n[parameters.unused]\nchoices = [1, 2]\n')
+    path.write_text(
+        path.read_text().replace("Problem {{ghost}}", "Problem")
+        + "\n[parameters.unused]\nchoices = [1, 2]\n"
+    )
     with pytest.raises(CurriculumError, match="no \\{\\{placeholder\\}\\}"):
         load_curriculum(course_dir)
+
+
+def test_cases_may_check_by_steps_or_raises_instead_of_expected(write, course_dir: Path) -> None:
+    write(
+        "checked-otherwise",
+        extra='\n[[tests]]\nsteps = [{ expr = "add(1, 2)", expected = "3" }]\n'
+        '\n[[tests]]\nargs = "1, None"\nraises = "TypeError"\n',
+    )
+    problem = load_curriculum(course_dir).problems["checked-otherwise"]
+    assert problem.tests[-2].steps[0].expected == "3"
+    assert problem.tests[-1].raises == "TypeError" and problem.tests[-1].expected is None

@@ -8,10 +8,10 @@ from pathlib import Path
 from curriculum import Difficulty, load_curriculum, pick_problem, similarity
 from curriculum.variants import choose_params, draft
 
-TEMPLATE = '''
+TEMPLATE = """
 [parameters.step]
 choices = [{ n = 2, word = "two" }, { n = 3, word = "three" }, { n = 5, word = "five" }, { n = 7, word = "seven" }]
-'''
+"""
 
 
 def template_course(write, course_dir: Path):
@@ -21,7 +21,7 @@ def template_course(write, course_dir: Path):
     text = text.replace("return a + b", "return a + b + {{step.n}}")
     text = text.replace('args = "2, 3"\nexpected = "5"', 'args = "2, 3"\nexpected = "7"')
     text = text.replace('args = "0, 0"\nexpected = "0"', 'args = "0, {{step.n}}"\nexpected = "4"')
-    text += TEMPLATE + '\n[[tests]]\ngenerate = "(rng.randint(0, 10**6), step[\'n\'])"\n'
+    text += TEMPLATE + "\n[[tests]]\ngenerate = \"(rng.randint(0, 10**6), step['n'])\"\n"
     path.write_text(text)
     return load_curriculum(course_dir).problems["adder"]
 
@@ -44,7 +44,7 @@ def test_other_seeds_vary_deterministically_and_recompute_everything(write, cour
     assert first.spec == again.spec and first.params == again.params
     assert missing == list(range(len(first.spec.tests)))
     other, _ = draft(problem, 8)
-    assert other.spec.tests[-1].args != first.spec.tests[-1].args  # generated inputs differ
+    assert other.spec.tests[-1].data != first.spec.tests[-1].data  # generated inputs differ
 
 
 def similar_course(write, course_dir: Path):
@@ -68,22 +68,36 @@ def test_similarity_scores(write, course_dir: Path) -> None:
 def test_pick_prefers_unsolved_unseen_and_different(write, course_dir: Path) -> None:
     course = similar_course(write, course_dir)
     for seed in range(20):
-        chosen = pick_problem(course, module="alpha", difficulty=Difficulty.BEGINNER,
-                              recent=["p1"], rng=random.Random(seed))
+        chosen = pick_problem(
+            course,
+            module="alpha",
+            difficulty=Difficulty.BEGINNER,
+            recent=["p1"],
+            rng=random.Random(seed),
+        )
         assert chosen is not None and chosen.id == "p3"  # p2 is a near-repeat of p1
-    chosen = pick_problem(course, module="alpha", difficulty=Difficulty.BEGINNER,
-                          solved=["p3"], recent=["p1"], rng=random.Random(1))
+    chosen = pick_problem(
+        course,
+        module="alpha",
+        difficulty=Difficulty.BEGINNER,
+        solved=["p3"],
+        recent=["p1"],
+        rng=random.Random(1),
+    )
     assert chosen is not None and chosen.id == "p2"  # similar, but the only unsolved one left
 
 
 def test_pick_is_deterministic_under_a_seed_and_never_repeats_the_last(write, course_dir) -> None:
     course = similar_course(write, course_dir)
-    runs = [[pick_problem(course, rng=random.Random(42), recent=["q1"]).id for _ in range(3)]
-            for _ in range(2)]
+    runs = [
+        [pick_problem(course, rng=random.Random(42), recent=["q1"]).id for _ in range(3)]
+        for _ in range(2)
+    ]
     assert runs[0] == runs[1]
     solved_all = list(course.problems)
     for seed in range(20):
-        chosen = pick_problem(course, module="beta", solved=solved_all, recent=["p1"],
-                              rng=random.Random(seed))
+        chosen = pick_problem(
+            course, module="beta", solved=solved_all, recent=["p1"], rng=random.Random(seed)
+        )
         assert chosen is not None and chosen.id == "q1"
     assert pick_problem(course, module="nope") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runner import CompareOptions, Runner, Status
+from runner import CompareOptions, Runner, RunnerConfig, SandboxLimits, Status
 
 from .conftest import ADD, function_spec
 
@@ -25,7 +25,7 @@ async def test_wrong_answer_on_visible_test_shows_the_case(runner: Runner) -> No
     failed = verdict.failed
     assert failed is not None and failed.number == 1 and not failed.hidden
     assert (failed.input, failed.expected, failed.got) == ("add(1, 2)", "3", "-1")
-    assert "test 1" in verdict.summary and "0/3" in verdict.summary
+    assert verdict.summary == "Wrong answer on test 1."
 
 
 async def test_wrong_answer_on_hidden_test_reveals_nothing(runner: Runner) -> None:
@@ -34,7 +34,7 @@ async def test_wrong_answer_on_hidden_test_reveals_nothing(runner: Runner) -> No
     assert verdict.failed and verdict.failed.hidden and verdict.failed.number == 3
     assert verdict.failed.input is None and verdict.failed.expected is None
     assert verdict.failed.got is None
-    assert "hidden test 3" in verdict.summary and "2/3" in verdict.summary
+    assert verdict.summary == "Wrong answer on a hidden test."  # neither which one nor a count
 
 
 async def test_runtime_error_has_users_lines_only(runner: Runner) -> None:
@@ -65,7 +65,7 @@ async def test_syntax_error_detected_on_host_with_caret(runner: Runner) -> None:
     verdict = await runner.judge("def add(a, b)\n    return a + b\n", ADD)
     assert verdict.status is Status.SYNTAX_ERROR
     assert verdict.error and verdict.error.line == 1
-    assert "^" in verdict.error.traceback and verdict.duration_ms == 0
+    assert "^" in verdict.error.traceback
 
 
 async def test_null_bytes_are_a_syntax_error(runner: Runner) -> None:
@@ -77,7 +77,6 @@ async def test_time_limit_within_limit_plus_one_second(runner: Runner) -> None:
     verdict = await runner.judge("def add(a, b):\n    while True:\n        pass\n", ADD)
     assert verdict.status is Status.TIME_LIMIT
     assert verdict.failed and verdict.failed.number == 1
-    assert verdict.duration_ms <= (runner.limits.test_seconds + 1) * 1000
     assert "infinite loop" in verdict.summary
 
 
@@ -93,14 +92,16 @@ async def test_time_limit_when_the_timer_is_swallowed(runner: Runner) -> None:
     )
     verdict = await runner.judge(source, ADD)
     assert verdict.status is Status.TIME_LIMIT
-    assert verdict.duration_ms <= (runner.limits.test_seconds + 1) * 1000
 
 
-async def test_memory_limit(runner: Runner) -> None:
+async def test_memory_limit(sandbox: None) -> None:
+    # A small limit, so the hog reaches it long before any time limit on a busy machine.
+    limits = SandboxLimits(memory_mib=48)
     source = "def add(a, b):\n    hog = []\n    while True:\n        hog.append(bytearray(2**20))\n"
-    verdict = await runner.judge(source, ADD)
+    async with Runner(RunnerConfig(pool_size=0, limits=limits)) as small:
+        verdict = await small.judge(source, ADD)
     assert verdict.status is Status.MEMORY_LIMIT, verdict.summary
-    assert "128 MiB" in verdict.summary
+    assert "48 MiB" in verdict.summary and "keeps adding to a list" in verdict.summary
 
 
 async def test_huge_single_allocation_is_a_memory_limit(runner: Runner) -> None:
@@ -131,8 +132,8 @@ async def test_forged_protocol_lines_cannot_fake_acceptance(runner: Runner) -> N
     source = (
         "import os\n"
         "def add(a, b):\n"
-        "    os.write(1, b'\\x1eabcdef0123456789 {\"t\": \"result\", \"i\": 2, \"value\": \"15\"}\\n')\n"
-        "    os.write(1, b'\\x1eabcdef0123456789 {\"t\": \"done\"}\\n')\n"
+        '    os.write(1, b\'\\x1eabcdef0123456789 {"t": "result", "i": 2, "value": "15"}\\n\')\n'
+        '    os.write(1, b\'\\x1eabcdef0123456789 {"t": "done"}\\n\')\n'
         "    return None\n"
     )
     verdict = await runner.judge(source, ADD)
@@ -143,8 +144,9 @@ async def test_float_tolerance_and_unordered_lists(runner: Runner) -> None:
     spec = function_spec("third", ("1", "0.3333333"), compare=CompareOptions(float_tolerance=1e-6))
     ok = await runner.judge("def third(x):\n    return x / 3\n", spec)
     assert ok.status is Status.ACCEPTED
-    spec = function_spec("evens", ("[1, 2, 3, 4]", "[2, 4]"),
-                         compare=CompareOptions(unordered=True))
+    spec = function_spec(
+        "evens", ("[1, 2, 3, 4]", "[2, 4]"), compare=CompareOptions(unordered=True)
+    )
     ok = await runner.judge("def evens(xs):\n    return [4, 2]\n", spec)
     assert ok.status is Status.ACCEPTED
     exact = function_spec("evens", ("[1, 2, 3, 4]", "[2, 4]"))

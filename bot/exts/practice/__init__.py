@@ -1,4 +1,9 @@
-"""/practice, /submit, /hint, /reveal, /skip, problem buttons and code-block messages."""
+"""/practice, /submit, /hint, /reveal, /skip, problem buttons, code modals and code blocks.
+
+Layout, as in every feature: ``cog.py`` (commands and listeners), ``views.py`` (what is posted
+and the buttons under it), ``render.py`` (embeds); here also ``modal.py``, ``judging.py``,
+``messages.py`` (code-block chat), ``threads.py`` and ``ids.py`` (custom ids).
+"""
 
 from __future__ import annotations
 

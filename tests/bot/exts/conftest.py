@@ -7,29 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import PyDojo, build_services
-from bot.settings import Settings
 from curriculum import Curriculum
 
-from ..discord_harness import DiscordHarness
+from ..discord_harness import DiscordHarness, settings_for, start_harness
 
-
-def settings_for(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, database_url=f"sqlite+aiosqlite:///{tmp_path}/bot.sqlite3",
-                    cooldown_seconds=0, sandbox_pool_size=2, _env_file=None)
-
-
-async def start_harness(tmp_path: Path, course: Curriculum, monkeypatch: pytest.MonkeyPatch
-                        ) -> DiscordHarness:
-    services = await build_services(settings_for(tmp_path), curriculum=course)
-    harness = DiscordHarness(PyDojo(services, sync=False), monkeypatch)
-    await harness.start()
-    return harness
+__all__ = ["discord_bot", "settings_for", "start_harness"]
 
 
 @pytest.fixture
-async def discord_bot(tmp_path: Path, course: Curriculum, sandbox: None,
-                      monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordHarness]:
+async def discord_bot(
+    tmp_path: Path, course: Curriculum, sandbox: None, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[DiscordHarness]:
     harness = await start_harness(tmp_path, course, monkeypatch)
     yield harness
     await harness.bot.close()

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.app import PyDojo, build_services
+from bot.exts.practice.render import VERDICT_TITLES
 from curriculum import Curriculum
 from runner import Runner, RunnerConfig
 
 from ..discord_harness import DiscordHarness
+from ..load import start_learners, submission_rounds
 from .conftest import settings_for, start_harness
 from .test_practice import BAD, GOOD, assert_discord_limits
 
@@ -42,9 +42,9 @@ async def test_auto_mode_explains_itself_and_promotes(discord_bot: DiscordHarnes
     assert "stopped" in stopped[-1].text()
 
 
-async def test_state_and_buttons_survive_a_restart(tmp_path: Path, course: Curriculum,
-                                                   sandbox: None,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_state_and_buttons_survive_a_restart(
+    tmp_path: Path, course: Curriculum, sandbox: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = await start_harness(tmp_path, course, monkeypatch)
     await first.slash("practice", 12, options={"problem": "a-basics-i1"}, dm=True)
     await first.message(BAD, 12, dm=True)
@@ -62,8 +62,12 @@ async def test_state_and_buttons_survive_a_restart(tmp_path: Path, course: Curri
         await second.bot.close()
 
 
-async def test_sandbox_trouble_is_not_the_learners_fault(tmp_path: Path, course: Curriculum,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sandbox_trouble_is_not_the_learners_fault(
+    tmp_path: Path,
+    course: Curriculum,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     broken = Runner(RunnerConfig(docker_url="unix:///tmp/pydojo-missing.sock", pool_size=0))
     services = await build_services(settings_for(tmp_path), curriculum=course, runner=broken)
     harness = DiscordHarness(PyDojo(services, sync=False), monkeypatch)
@@ -72,53 +76,28 @@ async def test_sandbox_trouble_is_not_the_learners_fault(tmp_path: Path, course:
         await harness.slash("practice", 13, options={"problem": "a-basics-b0"}, dm=True)
         judged = await harness.message(GOOD, 13, dm=True)
         assert "judge is having trouble" in judged[-1].text()
-        assert "Nothing was recorded" in judged[-1].text()
+        assert "not counted" in judged[-1].text()
         stats = await services.stats.stats(13)
         assert stats.totals.attempts == 0
+        warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+        assert any(
+            m.startswith("sandbox error judging user=13 problem=a-basics-b0@0") for m in warned
+        ), warned
     finally:
         await harness.bot.close()
 
 
 async def test_load_hundred_submissions_from_twenty_users(discord_bot: DiscordHarness) -> None:
-    users = list(range(100, 120))
-    for user in users:
-        await discord_bot.slash("practice", user, options={"problem": "a-basics-b0"}, dm=True)
-    lags: list[float] = []
-    stop = asyncio.Event()
+    """Every learner gets exactly one verdict per submission (speed: bench/discord_bench.py).
 
-    async def probe() -> None:
-        while not stop.is_set():
-            before = time.perf_counter()
-            await asyncio.sleep(0.01)
-            lags.append(time.perf_counter() - before - 0.01)
-
-    prober = asyncio.create_task(probe())
-    replies: dict[int, int] = {}
-    sources = [GOOD, BAD]
-    started = time.perf_counter()
-    for round_ in range(5):
-        start = len(discord_bot.fake.calls)
-        ids, pending = {}, []
-        for user in users:  # 20 messages in flight at once, one per user
-            message_id = 10_000_000 + round_ * 1000 + user
-            ids[message_id] = user
-            payload_calls = discord_bot.message(sources[(user + round_) % 2], user, dm=True,
-                                                message_id=message_id)
-            pending.append(asyncio.ensure_future(payload_calls))
-        await asyncio.gather(*pending)
-        await discord_bot.settle(limit=120)
-        for call in discord_bot.fake.calls[start:]:
-            reference = (call.body or {}).get("message_reference") or {}
-            if "message_id" in reference:
-                assert re.search("Accepted|Wrong answer", call.text()), call.text()
-                replies[int(reference["message_id"])] = replies.get(
-                    int(reference["message_id"]), 0) + 1
-        assert_discord_limits(discord_bot.fake.calls[start:])
-    elapsed = time.perf_counter() - started
-    stop.set()
-    await prober
-    worst = max(lags) * 1000
-    print(f"\n100 submissions from 20 users in {elapsed:.1f} s; event-loop lag max "
-          f"{worst:.1f} ms, p95 {sorted(lags)[int(0.95 * len(lags))] * 1000:.1f} ms")
-    assert len(replies) == 100 and set(replies.values()) == {1}
-    assert worst < 100
+    Which verdict is not asserted: on a machine loaded by others, even ``a + b`` can exceed a
+    test's time limit, and that is still a verdict, once."""
+    await start_learners(discord_bot)
+    replies = await submission_rounds(discord_bot)
+    assert len(replies) == 100
+    titles = "|".join(re.escape(title) for title in VERDICT_TITLES.values())
+    for texts in replies.values():
+        assert len(texts) == 1 and re.search(titles, texts[0]), texts
+    judged = [t for texts in replies.values() for t in texts if re.search("Accepted|Wrong", t)]
+    assert judged, "not one submission was judged on its merits"
+    assert_discord_limits(discord_bot.fake.calls)

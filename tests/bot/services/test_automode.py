@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.db import Database
-from bot.services.automode import AutoModeService, NoActiveRun, SkipNotAllowed
+from bot.services.automode import AutoModeService
+from bot.services.errors import NoActiveRun, SkipNotAllowed
 from bot.services.progress import ProgressService, SubmissionIn
 from curriculum import Curriculum, Difficulty
 
@@ -18,15 +19,21 @@ def auto(db: Database, course: Curriculum, clock: FakeClock) -> AutoModeService:
 
 
 @pytest.fixture
-def progress(db: Database, course: Curriculum, clock: FakeClock,
-             auto: AutoModeService) -> ProgressService:
+def progress(
+    db: Database, course: Curriculum, clock: FakeClock, auto: AutoModeService
+) -> ProgressService:
     return ProgressService(db, course, auto, clock)
 
 
-async def answer(progress: ProgressService, course: Curriculum, pid: str, ok: bool,
-                 user: int = 1):  # type: ignore[no-untyped-def]
-    return await progress.record(SubmissionIn(user_id=user, problem=course.problems[pid],
-                                               source="x", verdict=verdict() if ok else wrong()))
+async def answer(progress: ProgressService, course: Curriculum, pid: str, ok: bool, user: int = 1):  # type: ignore[no-untyped-def]
+    return await progress.record(
+        SubmissionIn(
+            user_id=user,
+            problem=course.problems[pid],
+            source="x",
+            verdict=verdict() if ok else wrong(),
+        )
+    )
 
 
 async def test_new_learners_start_with_the_first_modules_basics(auto) -> None:
@@ -49,27 +56,34 @@ async def force_current(db: Database, auto: AutoModeService, pid: str, user: int
     from bot.services.sessions import open_session
 
     async with db.write() as session:
-        run = await session.scalar(select(AutoRun).where(AutoRun.user_id == user,
-                                                         AutoRun.active))
+        run = await session.scalar(select(AutoRun).where(AutoRun.user_id == user, AutoRun.active))
         run.current_problem_id = pid
-        await open_session(session, user, pid, 0, auto.clock(), context="auto",
-                           auto_run_id=run.id)
+        await open_session(session, user, pid, 0, auto.clock(), context="auto", auto_run_id=run.id)
 
 
-async def test_three_correct_in_one_subtopic_promote_that_subtopic_only(auto, progress,
-                                                                        course, db) -> None:
+async def test_three_correct_in_one_subtopic_promote_that_subtopic_only(
+    auto, progress, course, db
+) -> None:
     await auto.start(1)
     outcomes = []
-    for pid in ["a-basics-b0", "a-basics-b1", "a-other-b0", "a-other-b1", "a-other-b2",
-                "a-basics-b2"]:
+    for pid in [
+        "a-basics-b0",
+        "a-basics-b1",
+        "a-other-b0",
+        "a-other-b1",
+        "a-other-b2",
+        "a-basics-b2",
+    ]:
         await force_current(db, auto, pid)
         outcomes.append((pid, (await answer(progress, course, pid, True)).auto))
     promoted = [pid for pid, outcome in outcomes if outcome and outcome.promoted]
     # correct answers elsewhere neither promote basics early nor reset its run
     assert promoted == ["a-other-b2", "a-basics-b2"]
     status = await auto.status(1)
-    assert status and status.levels == {"alpha/basics": "intermediate",
-                                         "alpha/other": "intermediate"}
+    assert status and status.levels == {
+        "alpha/basics": "intermediate",
+        "alpha/other": "intermediate",
+    }
     assert status.streak == 6
     nxt = await auto.next(1)
     assert nxt.reason.startswith("promoted to intermediate in Basics")
@@ -118,8 +132,9 @@ async def test_idle_streak_is_halved_on_resume(auto, progress, course, clock) ->
     assert (await auto.status(1)).streak == 2
 
 
-async def test_skip_only_on_advanced_and_never_the_same_problem_twice(auto, progress, course,
-                                                                      db) -> None:
+async def test_skip_only_on_advanced_and_never_the_same_problem_twice(
+    auto, progress, course, db
+) -> None:
     pick = await auto.start(1)
     with pytest.raises(SkipNotAllowed):
         await auto.skip(1)
@@ -154,3 +169,14 @@ async def test_weakest_subtopic_first_after_the_starter_queue(auto, progress, co
     await answer(progress, course, "a-basics-b0", True)
     pick = await auto.start(1)
     assert pick.reason.startswith("weakest area: Beta › Basics (0% mastery)")
+
+
+async def test_a_problem_just_solved_elsewhere_is_not_served_back(auto, progress, course) -> None:
+    pick = await auto.start(1)
+    for problem in course.select("alpha", "basics", Difficulty.BEGINNER):
+        if problem.id != pick.problem.id:  # solved in practice mode, outside the run
+            await answer(progress, course, problem.id, True)
+    await answer(progress, course, pick.problem.id, True)
+    nxt = await auto.next(1)
+    solved = {p.id for p in course.select("alpha", "basics", Difficulty.BEGINNER)}
+    assert nxt.problem.id not in solved  # an unsolved problem, even at another level or topic

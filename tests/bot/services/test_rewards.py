@@ -18,8 +18,15 @@ from bot.services.rewards import (
 )
 from curriculum import Difficulty
 
-ZONES = ["UTC", "America/Los_Angeles", "Pacific/Auckland", "Asia/Kolkata", "Pacific/Kiritimati",
-         "America/St_Johns", "Europe/Berlin"]
+ZONES = [
+    "UTC",
+    "America/Los_Angeles",
+    "Pacific/Auckland",
+    "Asia/Kolkata",
+    "Pacific/Kiritimati",
+    "America/St_Johns",
+    "Europe/Berlin",
+]
 START = datetime(2026, 3, 20, tzinfo=UTC)  # spans the spring DST changes in both hemispheres
 
 
@@ -35,8 +42,10 @@ def reference_streak(days: list[date]) -> int:
 
 
 @settings(max_examples=300, deadline=None)
-@given(zone=st.sampled_from(ZONES),
-       gaps=st.lists(st.integers(min_value=0, max_value=60 * 60 * 40), min_size=1, max_size=40))
+@given(
+    zone=st.sampled_from(ZONES),
+    gaps=st.lists(st.integers(min_value=0, max_value=60 * 60 * 40), min_size=1, max_size=40),
+)
 def test_streak_equals_consecutive_local_days(zone: str, gaps: list[int]) -> None:
     moment, streak, last, days = START, 0, None, []
     for gap in gaps:

@@ -8,8 +8,10 @@ import pytest
 
 from bot.db import Database
 from bot.services.automode import AutoModeService
+from bot.services.errors import UnknownTimeZone
 from bot.services.leaderboard import LeaderboardService
 from bot.services.progress import ProgressService, SubmissionIn
+from bot.services.server_settings import ServerSettingsService
 from bot.services.stats import StatsService
 from bot.services.users import UserService
 from curriculum import Curriculum
@@ -22,11 +24,24 @@ def progress(db: Database, course: Curriculum, clock: FakeClock) -> ProgressServ
     return ProgressService(db, course, AutoModeService(db, course, clock, seed=3), clock)
 
 
-async def submit(progress: ProgressService, course: Curriculum, pid: str, ok: bool = True,
-                 user: int = 1, guild: int | None = None) -> None:
-    await progress.record(SubmissionIn(user_id=user, problem=course.problems[pid], source="s",
-                                       verdict=verdict() if ok else wrong(), guild_id=guild,
-                                       context="guild" if guild else "dm"))
+async def submit(
+    progress: ProgressService,
+    course: Curriculum,
+    pid: str,
+    ok: bool = True,
+    user: int = 1,
+    guild: int | None = None,
+) -> None:
+    await progress.record(
+        SubmissionIn(
+            user_id=user,
+            problem=course.problems[pid],
+            source="s",
+            verdict=verdict() if ok else wrong(),
+            guild_id=guild,
+            context="guild" if guild else "dm",
+        )
+    )
 
 
 async def test_stats_tree_mastery_weakest_and_untouched(db, course, clock, progress) -> None:
@@ -48,6 +63,22 @@ async def test_stats_tree_mastery_weakest_and_untouched(db, course, clock, progr
     assert stats.totals.attempts == 7
 
 
+async def test_a_fully_solved_module_is_not_listed_to_practise_next(
+    db, course, clock, progress
+) -> None:
+    await submit(progress, course, "a-basics-b0")
+    await submit(progress, course, "a-basics-b0")  # practising it again
+    await submit(progress, course, "b-basics-b0", ok=False)
+    stats = await StatsService(db, course, clock).stats(1)
+    assert stats.modules["alpha"].totals.mastery == 1 and stats.weakest == ["beta"]
+
+
+async def test_history_past_the_end_gives_the_last_page(db, course, clock, progress) -> None:
+    await submit(progress, course, "a-basics-b0")
+    page = await StatsService(db, course, clock).history(1, 2)
+    assert (page.page, page.pages, len(page.items)) == (1, 1, 1)
+
+
 async def test_untouched_modules_and_empty_user(db, course, clock) -> None:
     stats = await StatsService(db, course, clock).stats(99)
     assert stats.untouched == ["alpha", "beta"] and stats.xp == 0 and stats.level.number == 1
@@ -62,32 +93,39 @@ async def test_history_is_paged_newest_first(db, course, clock, progress) -> Non
     assert (first.total, first.pages, len(first.items), len(last.items)) == (12, 3, 5, 2)
     assert first.items[0].created_at > first.items[-1].created_at
     assert first.items[0].problem_id == "a-basics-b3"
+    assert first.items[0].title == course.problems["a-basics-b3"].title  # what the learner saw
 
 
-async def test_guild_boards_count_only_local_solves_unless_opted_in(db, course, clock,
-                                                                   progress) -> None:
-    for user, pid, guild in [(1, "a-basics-b0", 10), (1, "a-basics-i0", 20),
-                             (2, "a-basics-a0", 20), (3, "a-basics-b1", None)]:
+async def test_guild_boards_count_only_local_solves_unless_opted_in(
+    db, course, clock, progress
+) -> None:
+    for user, pid, guild in [
+        (1, "a-basics-b0", 10),
+        (1, "a-basics-i0", 20),
+        (2, "a-basics-a0", 20),
+        (3, "a-basics-b1", None),
+    ]:
         clock.advance(minutes=1)  # earlier solvers win ties
         await submit(progress, course, pid, user=user, guild=guild)
     boards = LeaderboardService(db, clock)
     assert [(e.user_id, e.xp) for e in await boards.all_time(10)] == [(1, 75)]
     assert [(e.user_id, e.xp) for e in await boards.all_time(20)] == [(2, 300), (1, 150)]
-    await UserService(db, clock).set_leaderboard_opt_in(10, 3, True)
+    await boards.set_listed(10, 3, True, all_solves=True)
     assert [(e.user_id, e.solves) for e in await boards.all_time(10)] == [(1, 1), (3, 1)]
 
 
-async def test_weekly_board_starts_on_monday_in_the_guild_time_zone(db, course, clock,
-                                                                    progress) -> None:
-    users = UserService(db, clock)
-    await users.update_guild(10, time_zone="Pacific/Auckland")
+async def test_weekly_board_starts_on_monday_in_the_guild_time_zone(
+    db, course, clock, progress
+) -> None:
+    servers = ServerSettingsService(db, clock)
+    await servers.update(10, time_zone="Pacific/Auckland")
     clock.now = datetime(2026, 3, 8, 10, 30, tzinfo=UTC)  # Sunday 23:30 in Auckland
     await submit(progress, course, "a-basics-b0", user=1, guild=10)
     clock.now = datetime(2026, 3, 8, 11, 30, tzinfo=UTC)  # Monday 00:30 in Auckland
     await submit(progress, course, "a-basics-b1", user=2, guild=10)
     assert [e.user_id for e in await LeaderboardService(db, clock).this_week(10)] == [2]
-    with pytest.raises(ValueError):
-        await users.update_guild(10, time_zone="Nowhere/Special")
+    with pytest.raises(UnknownTimeZone):
+        await servers.update(10, time_zone="Nowhere/Special")
 
 
 async def test_streak_reminders_find_learners_at_risk(db, course, clock, progress) -> None:
