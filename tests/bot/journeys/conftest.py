@@ -194,7 +194,7 @@ SPECS = [
         "first_char",
         "s",
         "return s[:1]",
-        "return s[0]",
+        "return s[-1:]",  # never raises: every journey's miss is a wrong answer
         [("'hello'", "'h'"), ("'x'", "'x'")],
         [
             ("''", "''", "the empty string"),

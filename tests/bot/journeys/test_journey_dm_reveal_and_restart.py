@@ -93,7 +93,7 @@ async def test_journey_dm_reveal_next_and_auto_across_a_restart(
         shown = said(await after.slash("stats", KAI, dm=True))
         assert "Solved **3** · attempts 6" in shown and f"{stats.xp}" in shown
         history = said(await after.slash("history", KAI, dm=True))
-        assert "6 submissions" in history and len(re.findall(r"^[✅❌]", history, re.M)) == 6
+        assert "6 submissions" in history and len(re.findall(r"^[✅❌💥]", history, re.M)) == 6
         assert "`w-" not in history  # problems by their titles, not their ids
         audit_all(after)
     finally:
