@@ -30,6 +30,7 @@ from runner import (
     Verdict,
 )
 from runner.image import PYTHONS, image_tag
+from runner.spec import Step, TestCase
 
 from .logs import quiet_chatty_libraries
 from .settings import get_settings
@@ -381,14 +382,16 @@ def cmd_curriculum_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _outcome(
-    expected: str | None, computed: str | None, raises: str | None, match: str | None
-) -> str:
+def _outcome(check: Step | TestCase) -> str:
+    """What a checked step or test must come to."""
+    from runner.judging import raises_text
     from runner.values import decode
 
-    if raises is not None:
-        return f"raises {raises}" + (f" ({match!r})" if match else "")
-    return expected if expected is not None else repr(decode(computed or "null"))
+    if check.raises is not None:
+        return raises_text(check.raises, check.match, check.message, check.exact_type)
+    if check.expected is not None:
+        return check.expected
+    return repr(decode(check.expected_json or "null"))
 
 
 def _shown_example(test) -> str:  # type: ignore[no-untyped-def]
@@ -398,13 +401,11 @@ def _shown_example(test) -> str:  # type: ignore[no-untyped-def]
         for step in test.steps:
             lines.append(f"  >>> {step.expr.replace(chr(10), chr(10) + '  ... ')}")
             if step.checked:
-                lines.append(
-                    "  " + _outcome(step.expected, step.expected_json, step.raises, step.match)
-                )
+                lines.append("  " + _outcome(step))
         text = "\n".join(lines)
     else:
         shown = test.args or test.calls or test.stdin
-        text = f"{shown} -> " + _outcome(test.expected, test.expected_json, test.raises, test.match)
+        text = f"{shown} -> " + _outcome(test)
     return text + (f"\n  prints: {test.prints!r}" if test.prints is not None else "")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from runner import CompareOptions, Kind
-from runner.spec import Step, TestCase, check_test
+from runner.spec import Step, TestCase, check_raises, check_test
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # {{name}} or {{name.field}} (for parameters whose choices are tables of related values)
@@ -107,6 +107,8 @@ class Case(Strict):
     expected: str | None = None
     raises: str | None = None  # the call must raise this exception (a class name)
     match: str | None = None  # ... with this text in its message
+    message: str | None = None  # ... or with exactly this message
+    exact_type: bool = False  # ... and not a subclass of it
     prints: str | None = None  # what the call must print (function and class problems)
     generate: str = ""
     note: str = ""  # what the case is about: shown as advice when a hidden test fails
@@ -121,8 +123,7 @@ class Case(Strict):
             )
         if self.generate and (self.args or self.calls or self.stdin or self.steps):
             raise ValueError("a generated case takes its input from `generate` only")
-        if self.match is not None and self.raises is None:
-            raise ValueError("`match` needs `raises`")
+        check_raises(self.raises, self.match, self.message, self.exact_type)
         if self.raises is not None and self.expected is not None:
             raise ValueError("a case expects either a value or `raises`, not both")
         return self
@@ -215,11 +216,12 @@ class Problem(Strict):
                 case.generate,
                 case.prints or "",
                 case.match or "",
+                case.message or "",
             ]
             texts += [
                 part
                 for step in case.steps
-                for part in (step.expr, step.expected or "", step.match or "")
+                for part in (step.expr, step.expected or "", step.match or "", step.message or "")
             ]
         return texts
 
@@ -236,6 +238,8 @@ class Problem(Strict):
                 expected=case.expected,
                 raises=case.raises,
                 match=case.match,
+                message=case.message,
+                exact_type=case.exact_type,
                 prints=case.prints,
             )
             try:

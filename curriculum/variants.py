@@ -137,6 +137,7 @@ def _fill_step(step: Any, params: dict[str, Any]) -> Any:
             "expr": fill(step.expr, params),
             "expected": fill(step.expected, params) if step.expected is not None else None,
             "match": fill(step.match, params) if step.match is not None else None,
+            "message": fill(step.message, params) if step.message is not None else None,
             "equals": fill(step.equals, params) if step.equals is not None else None,
         }
     )
@@ -161,6 +162,8 @@ def draft(problem: Problem, seed: int = 0) -> tuple[Variant, list[int]]:
         expectation = {
             "raises": case.raises,
             "match": case.match,
+            "message": fill(case.message, params) if case.message is not None else None,
+            "exact_type": case.exact_type,
             "prints": fill(case.prints, params) if case.prints is not None else None,
         }
         expected = None if recompute or case.expected is None else fill(case.expected, params)

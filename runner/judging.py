@@ -51,7 +51,7 @@ def describe_expected(spec: JudgeSpec, test: TestCase) -> str:
     if test.steps:
         return "\n".join(_step_expectation(s) for s in test.steps if s.checked)
     if test.raises is not None:
-        return f"raises {test.raises}" + (f" ({test.match!r})" if test.match else "")
+        return raises_text(test.raises, test.match, test.message, test.exact_type)
     if test.expected is not None:
         return test.expected.strip() if spec.kind is not Kind.STDIO else test.expected
     if test.expected_json is not None:
@@ -62,9 +62,20 @@ def describe_expected(spec: JudgeSpec, test: TestCase) -> str:
     return ""
 
 
+def raises_text(raises: str, match: str | None, message: str | None, exact: bool) -> str:
+    text = f"raises {raises}"
+    if message is not None:
+        text += f"({message!r})"
+    elif match:
+        text += f" ({match!r})"
+    return text + (", not a subclass" if exact else "")
+
+
 def _step_expectation(step: Step) -> str:
     if step.raises is not None:
-        return f"{step.expr} → raises {step.raises}"
+        return f"{step.expr} → " + raises_text(
+            step.raises, step.match, step.message, step.exact_type
+        )
     if step.equals is not None:
         return f"{step.expr} == {step.equals}"
     return f"{step.expr} → {step.expected}"
@@ -154,6 +165,38 @@ def _exception_text(report: dict[str, Any]) -> str:
     return f"{kind}({message[:200]!r})" if message else str(kind)
 
 
+def _check_raised(check: Check, error: dict[str, Any]) -> TestResult:
+    """An exception where one was expected: its class, then its message."""
+    assert check.raises is not None
+    names = _raised_names(error)
+    got = f"raised {_exception_text(error)}"
+    kind = error.get("type")
+    if check.raises not in names:
+        why = f"raised {kind} where it should have raised {check.raises}"
+        return TestResult(Status.WRONG_ANSWER, got=got, expected=check.shown, message=why)
+    if check.exact_type and names[0] != check.raises:
+        why = (
+            f"raised {kind}, a kind of {check.raises}, where it should raise {check.raises} itself"
+        )
+        return TestResult(Status.WRONG_ANSWER, got=got, expected=check.shown, message=why)
+    text = error.get("message") if isinstance(error.get("message"), str) else ""
+    if check.match is not None and check.match.lower() not in text.lower():
+        return TestResult(
+            Status.WRONG_ANSWER,
+            got=got,
+            expected=f"{check.shown} mentioning {check.match!r}",
+            message=f"the {check.raises} should mention {check.match!r}",
+        )
+    if check.message is not None and text != check.message:
+        return TestResult(
+            Status.WRONG_ANSWER,
+            got=got,
+            expected=f"{check.shown}({check.message!r})",
+            message=f"the {check.raises}'s message should be exactly {check.message!r}",
+        )
+    return TestResult(Status.ACCEPTED, got=got, expected=check.shown)
+
+
 def _check_step(check: Check, outcome: dict[str, Any], spec: JudgeSpec, cap: int) -> TestResult:
     error = outcome.get("error")
     if outcome.get("memory"):
@@ -174,24 +217,7 @@ def _check_step(check: Check, outcome: dict[str, Any], spec: JudgeSpec, cap: int
                 message=f"raised {_exception_text(error)} where it should have "
                 f"returned {trim(check.shown, 200)}",
             )
-        names = _raised_names(error)
-        got = _exception_text(error)
-        if check.raises not in names:
-            return TestResult(
-                Status.WRONG_ANSWER,
-                got=f"raised {got}",
-                expected=check.shown,
-                message=f"raised {error.get('type')} where it should have raised {check.raises}",
-            )
-        text = error.get("message") if isinstance(error.get("message"), str) else ""
-        if check.match is not None and check.match.lower() not in text.lower():
-            return TestResult(
-                Status.WRONG_ANSWER,
-                got=f"raised {got}",
-                expected=f"{check.shown} mentioning {check.match!r}",
-                message=f"the {check.raises} should mention {check.match!r}",
-            )
-        return TestResult(Status.ACCEPTED, got=f"raised {got}", expected=check.shown)
+        return _check_raised(check, error)
     try:
         value = _value(outcome, cap)
     except Unreadable:

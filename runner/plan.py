@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from .spec import JudgeSpec, Kind, TestCase, parse_call, parse_literal
+from .spec import JudgeSpec, Kind, Step, TestCase, parse_call, parse_literal
 from .values import decode, encode
 
 BASE_CAP = 8192  # room for one step's report beyond its value (repr, error details)
@@ -27,7 +27,9 @@ class Check:
     value: Any = None
     shown: str = ""  # the expected value as the learner reads it
     raises: str | None = None
-    match: str | None = None
+    match: str | None = None  # text the message must contain
+    message: str | None = None  # the whole message
+    exact_type: bool = False  # a subclass of ``raises`` will not do
     equals: bool = False  # the value is the sandbox's answer to ``value == <shown>``
     unordered: bool = False  # a list in any order will do, for this step alone
 
@@ -96,9 +98,7 @@ def plan_test(spec: JudgeSpec, test: TestCase, reference: bool = False) -> Plann
                 steps[-1]["equals"] = step.equals
                 checks.append(Check(value=True, shown=step.equals, equals=True))
             elif step.raises is not None:
-                checks.append(
-                    Check(raises=step.raises, match=step.match, shown=f"raises {step.raises}")
-                )
+                checks.append(_raising(step))
             elif step.checked:
                 value, shown = _expected(step.expected, step.expected_json)
                 checks.append(Check(value=value, shown=shown, unordered=step.unordered))
@@ -138,9 +138,7 @@ def plan_test(spec: JudgeSpec, test: TestCase, reference: bool = False) -> Plann
             else f"{spec.entry_point}(…)"
         )
         if test.raises is not None:
-            checks.append(
-                Check(raises=test.raises, match=test.match, shown=f"raises {test.raises}")
-            )
+            checks.append(_raising(test))
         elif test.expected is not None or test.expected_json is not None:
             value, shown = _expected(test.expected, test.expected_json)
             checks.append(Check(value=value, shown=shown))
@@ -192,3 +190,14 @@ class _PlanCache:
 
 
 plan_for = _PlanCache().get
+
+
+def _raising(expectation: Step | TestCase) -> Check:
+    """The check of a step or test that expects an exception."""
+    return Check(
+        raises=expectation.raises,
+        match=expectation.match,
+        message=expectation.message,
+        exact_type=expectation.exact_type,
+        shown=f"raises {expectation.raises}",
+    )

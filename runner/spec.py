@@ -76,6 +76,8 @@ class Step(BaseModel):
     expected_json: str | None = None  # the same, computed from a reference (tagged JSON)
     raises: str | None = None  # an exception class name; subclasses count
     match: str | None = None  # text the exception's message must contain
+    message: str | None = None  # the exception's whole message, exactly
+    exact_type: bool = False  # the exception must be ``raises`` itself, not a subclass
     equals: str | None = None  # an expression the value must be == to (objects of the solution)
     unordered: bool = False  # this step's list may come in any order (as ``[compare]``, per step)
 
@@ -91,8 +93,7 @@ class Step(BaseModel):
 
     @model_validator(mode="after")
     def _valid(self) -> Step:
-        if self.match is not None and self.raises is None:
-            raise ValueError("`match` needs `raises`")
+        check_raises(self.raises, self.match, self.message, self.exact_type)
         if self.unordered and self.expected is None and self.expected_json is None:
             raise ValueError("`unordered` needs `expected`")
         if sum(v is not None for v in (self.expected, self.raises, self.equals)) > 1:
@@ -113,7 +114,6 @@ class Step(BaseModel):
                 raise ValueError(
                     f"`equals` {self.equals!r} is not an expression: {exc.msg}"
                 ) from None
-        _check_exception_name(self.raises)
         return self
 
 
@@ -130,6 +130,8 @@ class TestCase(BaseModel):
     expected_json: str | None = None  # the expected value computed from a reference solution
     raises: str | None = None
     match: str | None = None
+    message: str | None = None
+    exact_type: bool = False
     prints: str | None = None  # what a function or class test must print
     data: str = ""  # the call's arguments already encoded (generated inputs)
     hidden: bool = False
@@ -137,11 +139,9 @@ class TestCase(BaseModel):
 
     @model_validator(mode="after")
     def _one_expectation(self) -> TestCase:
-        if self.match is not None and self.raises is None:
-            raise ValueError("`match` needs `raises`")
+        check_raises(self.raises, self.match, self.message, self.exact_type)
         if self.raises is not None and (self.expected is not None or self.expected_json):
             raise ValueError("a test either expects a value or `raises`, not both")
-        _check_exception_name(self.raises)
         return self
 
 
@@ -229,6 +229,20 @@ def _check_calls(calls: Any, expected: Any, class_name: str, computed: bool) -> 
         raise ValueError("expected must list one result per call")
 
 
-def _check_exception_name(name: str | None) -> None:
+MESSAGE_LIMIT = 200  # the sandbox reports no more of a message (after a few errors)
+
+
+def check_raises(name: str | None, match: str | None, message: str | None, exact: bool) -> None:
+    """What may qualify an expected exception: its message (``match`` text in it, or exactly
+    ``message``) and whether a subclass will do."""
     if name is not None and not name.isidentifier():
         raise ValueError(f"`raises` must be an exception class name, not {name!r}")
+    for field, given in (("match", match is not None), ("message", message is not None)):
+        if given and name is None:
+            raise ValueError(f"`{field}` needs `raises`")
+    if exact and name is None:
+        raise ValueError("`exact_type` needs `raises`")
+    if match is not None and message is not None:
+        raise ValueError("an exception's message is checked by `match` or `message`, not both")
+    if message is not None and len(message) > MESSAGE_LIMIT:
+        raise ValueError(f"`message` is longer than {MESSAGE_LIMIT} characters")

@@ -15,6 +15,8 @@ def test_calls_raises_steps_and_computed_values_are_all_shown() -> None:
     assert _shown_example(TestCase(args="'#1'", raises="ValueError", match="colour")) == (
         "'#1' -> raises ValueError ('colour')"
     )
+    exact = TestCase(args="''", raises="ValueError", message="empty colour", exact_type=True)
+    assert _shown_example(exact) == "'' -> raises ValueError('empty colour'), not a subclass"
     steps = TestCase(
         steps=[
             Step(expr="v = Vector([3, 4])"),

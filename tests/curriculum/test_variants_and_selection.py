@@ -47,6 +47,22 @@ def test_other_seeds_vary_deterministically_and_recompute_everything(write, cour
     assert other.spec.tests[-1].data != first.spec.tests[-1].data  # generated inputs differ
 
 
+def test_an_exact_exception_reaches_the_judge_with_its_parameters_filled(
+    write, course_dir: Path
+) -> None:
+    template_course(write, course_dir)
+    path = next(course_dir.rglob("adder.toml"))
+    path.write_text(
+        path.read_text()
+        + '\n[[tests]]\nargs = "-1, 0"\nraises = "ValueError"\n'
+        + 'message = "no {{step.word}}"\nexact_type = true\n'
+    )
+    problem = load_curriculum(course_dir).problems["adder"]
+    variant, _ = draft(problem, 0)
+    test = variant.spec.tests[-1]
+    assert (test.raises, test.message, test.exact_type) == ("ValueError", "no two", True)
+
+
 def similar_course(write, course_dir: Path):
     write("p1", tags='["plus", "ints"]')
     write("p2", tags='["plus", "ints"]')

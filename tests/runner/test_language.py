@@ -80,6 +80,73 @@ async def test_expected_exceptions(
         assert verdict.failed and verdict.failed.message and message in verdict.failed.message
 
 
+EXACTLY = spec(
+    Case(args="'42'", expected="42"),
+    Case(args="'-5'", raises="ValueError", message="age is negative", exact_type=True),
+)
+RAISE_AGE = "def f(text):\n    n = int(text)\n    if n < 0:\n        raise {}\n    return n\n"
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "message"),
+    [
+        ("ValueError('age is negative')", Status.ACCEPTED, None),
+        ("AgeError('age is negative')", Status.WRONG_ANSWER, "should raise ValueError itself"),
+        (
+            "ValueError('Age is negative')",
+            Status.WRONG_ANSWER,
+            "should be exactly 'age is negative'",
+        ),
+        ("ValueError('age is negative!')", Status.WRONG_ANSWER, "should be exactly"),
+        ("ValueError('age', 'is negative')", Status.WRONG_ANSWER, "should be exactly"),
+        ("TypeError('age is negative')", Status.WRONG_ANSWER, "should have raised ValueError"),
+    ],
+    ids=["exact", "subclass", "case", "longer", "two-args", "other-type"],
+)
+async def test_an_exact_exception_and_message(
+    runner: Runner, raised: str, status: Status, message: str | None
+) -> None:
+    source = "class AgeError(ValueError):\n    pass\n" + RAISE_AGE.format(raised)
+    verdict = await runner.judge(source, EXACTLY)
+    assert verdict.status is status, verdict.summary
+    if message:
+        assert verdict.failed and message in (verdict.failed.message or ""), verdict.failed
+
+
+async def test_a_step_may_expect_an_exact_message(runner: Runner) -> None:
+    problem = spec(
+        Case(
+            steps=[
+                Step(expr="f('-5')", raises="ValueError", message="age is negative"),
+                Step(expr="f('7')", expected="7"),
+            ]
+        )
+    )
+    right = RAISE_AGE.format("ValueError('age is negative')")
+    assert (await runner.judge(right, problem)).accepted
+    wrong = await runner.judge(RAISE_AGE.format("ValueError('negative')"), problem)
+    assert wrong.status is Status.WRONG_ANSWER
+    assert wrong.failed and "exactly 'age is negative'" in (wrong.failed.message or "")
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"message": "x"}, "`message` needs `raises`"),
+        ({"exact_type": True}, "`exact_type` needs `raises`"),
+        ({"raises": "ValueError", "match": "x", "message": "x"}, "not both"),
+        ({"raises": "ValueError", "message": "x" * 201}, "longer than 200"),
+    ],
+)
+def test_exception_qualifiers_are_checked_when_written(
+    fields: dict[str, object], error: str
+) -> None:
+    with pytest.raises(ValueError, match=error):
+        Case(args="1", **fields)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=error):
+        Step(expr="f(1)", **fields)  # type: ignore[arg-type]
+
+
 async def test_a_runtime_error_where_a_value_was_expected_says_so(runner: Runner) -> None:
     verdict = await runner.judge("def f(text):\n    return int(text) // 0\n", PARSE_AGE)
     assert verdict.status is Status.RUNTIME_ERROR

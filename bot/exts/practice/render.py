@@ -78,6 +78,8 @@ def example_text(variant: Variant, test: TestCase) -> str:
                     expected_json=step.expected_json,
                     raises=step.raises,
                     match=step.match,
+                    message=step.message,
+                    exact_type=step.exact_type,
                 )
                 lines.append(describe_expected(variant.spec, outcome))
         shown = safe_block("\n".join(lines), 700, "py")
