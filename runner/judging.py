@@ -241,10 +241,12 @@ def _check_step(check: Check, outcome: dict[str, Any], spec: JudgeSpec, cap: int
     options = spec.compare
     if check.unordered and not options.unordered:
         options = options.model_copy(update={"unordered": True})
+    if check.tolerance is not None:
+        options = options.model_copy(update={"float_tolerance": check.tolerance})
     why = mismatch(check.value, value, options)
     if why is None:
         return TestResult(Status.ACCEPTED, got=got, expected=check.shown)
-    plain = mismatch(check.value, value, spec.compare, plain=True) if why else None
+    plain = mismatch(check.value, value, options, plain=True) if why else None
     return TestResult(
         Status.WRONG_ANSWER, got=got, expected=check.shown, message=why or None, plain=plain
     )  # type mismatches name kinds, never values

@@ -32,6 +32,7 @@ class Check:
     exact_type: bool = False  # a subclass of ``raises`` will not do
     equals: bool = False  # the value is the sandbox's answer to ``value == <shown>``
     unordered: bool = False  # a list in any order will do, for this step alone
+    tolerance: float | None = None  # numbers as close as this will do, for this step alone
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,14 @@ def plan_test(spec: JudgeSpec, test: TestCase, reference: bool = False) -> Plann
                 checks.append(_raising(step))
             elif step.checked:
                 value, shown = _expected(step.expected, step.expected_json)
-                checks.append(Check(value=value, shown=shown, unordered=step.unordered))
+                checks.append(
+                    Check(
+                        value=value,
+                        shown=shown,
+                        unordered=step.unordered,
+                        tolerance=step.tolerance,
+                    )
+                )
             else:
                 checks.append(None)
     elif spec.kind is Kind.CLASS:

@@ -80,6 +80,7 @@ class Step(BaseModel):
     exact_type: bool = False  # the exception must be ``raises`` itself, not a subclass
     equals: str | None = None  # an expression the value must be == to (objects of the solution)
     unordered: bool = False  # this step's list may come in any order (as ``[compare]``, per step)
+    tolerance: float | None = Field(None, ge=0)  # numbers within this, abs or rel (per step)
 
     @model_validator(mode="before")
     @classmethod
@@ -94,8 +95,11 @@ class Step(BaseModel):
     @model_validator(mode="after")
     def _valid(self) -> Step:
         check_raises(self.raises, self.match, self.message, self.exact_type)
-        if self.unordered and self.expected is None and self.expected_json is None:
-            raise ValueError("`unordered` needs `expected`")
+        if self.expected is None and self.expected_json is None:
+            if self.unordered:
+                raise ValueError("`unordered` needs `expected`")
+            if self.tolerance is not None:
+                raise ValueError("`tolerance` needs `expected`")
         if sum(v is not None for v in (self.expected, self.raises, self.equals)) > 1:
             raise ValueError("a step checks one of `expected`, `equals` or `raises`")
         if any(TEMPLATED in (text or "") for text in (self.expr, self.expected, self.equals)):

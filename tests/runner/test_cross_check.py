@@ -112,9 +112,33 @@ async def test_order_still_counts_in_the_other_steps(runner: Runner) -> None:
     assert verdict.failed.number == 1 and "f()" in (verdict.failed.input or "")
 
 
-def test_unordered_needs_an_expected_value() -> None:
-    with pytest.raises(ValidationError, match="needs `expected`"):
+def test_unordered_and_tolerance_need_an_expected_value() -> None:
+    with pytest.raises(ValidationError, match="`unordered` needs `expected`"):
         Step(expr="f()", raises="ValueError", unordered=True)
+    with pytest.raises(ValidationError, match="`tolerance` needs `expected`"):
+        Step(expr="f()", equals="1.0", tolerance=0.1)
+
+
+@pytest.mark.parametrize(
+    ("area", "status"),
+    [
+        ("3.14159", Status.ACCEPTED),
+        ("3.15", Status.ACCEPTED),  # within the step's 0.01
+        ("3.2", Status.WRONG_ANSWER),
+    ],
+)
+async def test_a_step_may_set_its_own_tolerance(runner: Runner, area: str, status: Status) -> None:
+    """An estimate within its step's tolerance; the exact step beside it stays exact."""
+    problem = steps_spec(
+        Step(expr="estimate_pi()", expected="3.14159", tolerance=0.01),
+        Step(expr="square(1.5)", expected="2.25"),
+        entry="square",
+    )
+    source = f"def estimate_pi():\n    return {area}\n\ndef square(x):\n    return x * x\n"
+    verdict = await runner.judge(source, problem)
+    assert verdict.status is status, verdict.summary
+    close = "def estimate_pi():\n    return 3.14159\n\ndef square(x):\n    return 2.26\n"
+    assert (await runner.judge(close, problem)).status is Status.WRONG_ANSWER
 
 
 def test_strict_numbers_tells_an_int_from_a_float() -> None:
