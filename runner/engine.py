@@ -253,6 +253,9 @@ class Engine:
         except INFRA_ERRORS as exc:
             self.destroy(container)
             raise SandboxUnavailable(f"could not start a sandbox container: {exc}") from exc
+        except BaseException:  # whatever stopped it, a created container must not stay behind
+            self.destroy(container)
+            raise
 
     def destroy(self, container: Container) -> None:
         """Kill and remove; a container that is already gone (or going) is fine."""
@@ -294,10 +297,26 @@ class Engine:
 
     def list_ids(self) -> list[str]:
         """Containers this engine object made that still exist."""
-        found = self._client.containers.list(
+        return [c.id for c in self._own_containers()]
+
+    def _own_containers(self) -> list[Container]:
+        return self._client.containers.list(
             all=True, sparse=True, filters={"label": f"{INSTANCE_LABEL}={self.instance}"}
         )
-        return [c.id for c in found]
+
+    def remove_leftovers(self) -> int:
+        """Remove whatever this engine object made that still exists: called once its work is
+        over, this catches a container whose creation outlived the request that asked for it."""
+        if self._client_instance is None:
+            return 0  # it never reached the engine, so it made nothing
+        try:
+            found = self._own_containers()
+        except INFRA_ERRORS as exc:
+            log.warning("could not list sandbox containers: %s", exc)
+            return 0
+        for container in found:
+            self.destroy(container)
+        return len(found)
 
     # -- one execution -------------------------------------------------------------------------
 

@@ -207,6 +207,7 @@ class Runner:
         self._background.shutdown(wait=True)
         self._judging.shutdown(wait=True)
         for engine in self._engines.values():
+            await asyncio.to_thread(engine.remove_leftovers)
             engine.close()
 
     async def __aenter__(self) -> Runner:

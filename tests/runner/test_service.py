@@ -9,7 +9,7 @@ import docker
 import pytest
 
 from runner import DEFAULT_IMAGE, Runner, RunnerConfig, RunStatus, Status
-from runner.engine import LABEL, LIFETIME_LABEL, OWNER_LABEL
+from runner.engine import INSTANCE_LABEL, LABEL, LIFETIME_LABEL, OWNER_LABEL
 
 from .conftest import ADD
 
@@ -121,6 +121,24 @@ async def test_reaping_removes_containers_past_their_lifetime_only(sandbox: None
         for container in (orphan, alive):
             with contextlib.suppress(docker.errors.NotFound):
                 container.remove(force=True)
+
+
+async def test_closing_removes_what_the_runner_made_even_if_it_never_knew(sandbox: None) -> None:
+    """A creation the engine finished after its request gave up: the runner has no handle on
+    it, yet it carries the runner's own labels, and closing removes it."""
+    client = docker.from_env()
+    runner = Runner(RunnerConfig(pool_size=0))
+    await runner.start()
+    try:
+        verdict = await runner.judge("def add(a, b):\n    return a + b\n", ADD)
+        assert verdict.accepted
+        [engine] = runner._engines.values()
+        stray = client.containers.create(DEFAULT_IMAGE, **engine.container_options())
+    finally:
+        await runner.close()
+    with pytest.raises(docker.errors.NotFound):
+        client.containers.get(stray.id)
+    assert stray.labels[INSTANCE_LABEL] == engine.instance
 
 
 async def test_orphans_are_reaped_while_the_runner_runs(sandbox: None) -> None:
